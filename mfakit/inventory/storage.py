@@ -1,0 +1,356 @@
+"""Read and write an inventory YAML file: full validation with file:line errors, atomic comment-keeping saves."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from mfakit.errors import InventoryError
+from mfakit.inventory.model import FACTOR_TYPES, Account, Change, Factor, Inventory
+from mfakit.inventory.yamlio import atomic_write_text, dump_yaml, read_yaml
+
+_ACCOUNT_FIELDS = {"id", "service", "account", "label", "group", "factors", "notes", "history"}
+_FACTOR_FIELDS = {"type", "where", "added", "note"}
+_CHANGE_FIELDS = {"date", "op", "type", "where"}
+_TOP_FIELDS = {"version", "title", "accounts"}
+SCHEMA_VERSION = 1
+
+
+def _line(node: Any, key: Any = None) -> int | None:
+    """1-based line of ``node`` (or of ``node[key]``) in its YAML file, when known."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if key is not None:
+            return lc.key(key)[0] + 1 if isinstance(node, CommentedMap) else lc.item(key)[0] + 1
+        return lc.line + 1
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return lc.line + 1
+
+
+class _Problems:
+    """Collects every validation problem as ``FILE:LINE: account 'x': field 'y': what``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: list[tuple[int | None, str]] = []
+
+    def add(self, line: int | None, where: str, message: str) -> None:
+        self.items.append((line, f"{where}: {message}" if where else message))
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        lines = [f"{self.path}:{ln}: {msg}" if ln else f"{self.path}: {msg}" for ln, msg in self.items]
+        first_line, first_msg = self.items[0]
+        more = f" (and {len(self.items) - 1} more problem(s))" if len(self.items) > 1 else ""
+        raise InventoryError(first_msg + more, self.path, first_line, problems=lines)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _parse_factor(node: Any, where: str, problems: _Problems, line: int | None) -> Factor | None:
+    if isinstance(node, str):  # shorthand: "totp" or "security_key:Titan 1"
+        node = CommentedMap(zip(("type", "where"), node.split(":", 1)))
+    if not isinstance(node, dict):
+        problems.add(line, where, "a factor must be a mapping with 'type' (and 'where', 'added')")
+        return None
+    ln = _line(node) or line
+    for key in node:
+        if key not in _FACTOR_FIELDS:
+            problems.add(_line(node, key) or ln, f"{where}: field '{key}'",
+                         f"unknown field (allowed: {', '.join(sorted(_FACTOR_FIELDS))})")
+    ftype = _text(node.get("type"))
+    if ftype is None:
+        problems.add(ln, f"{where}: field 'type'", "missing")
+        return None
+    ftype = ftype.strip()
+    if ftype not in FACTOR_TYPES:
+        problems.add(_line(node, "type") or ln, f"{where}: field 'type'",
+                     f"'{ftype}' is not a factor type (use one of {', '.join(FACTOR_TYPES)})")
+        return None
+    added = None
+    if node.get("added") is not None:
+        added = _as_date(node["added"])
+        if added is None:
+            problems.add(_line(node, "added") or ln, f"{where}: field 'added'",
+                         f"'{node['added']}' is not a date (YYYY-MM-DD)")
+    w = node.get("where")
+    if w is not None and _text(w) is None:
+        problems.add(_line(node, "where") or ln, f"{where}: field 'where'", "must be text")
+    return Factor(type=ftype, where=(_text(w) or "").strip() or None, added=added, note=_text(node.get("note")))
+
+
+def _parse_change(node: Any, where: str, problems: _Problems, line: int | None) -> Change | None:
+    ln = _line(node) or line
+    if not isinstance(node, dict):
+        problems.add(ln, where, "a history entry must be a mapping with date, op, type")
+        return None
+    for key in node:
+        if key not in _CHANGE_FIELDS:
+            problems.add(_line(node, key) or ln, f"{where}: field '{key}'", "unknown field")
+    when = _as_date(node.get("date"))
+    if when is None:
+        problems.add(_line(node, "date") if "date" in node else ln, f"{where}: field 'date'",
+                     "missing or not a date (YYYY-MM-DD)")
+    op = node.get("op")
+    if op not in ("add", "remove"):
+        problems.add(_line(node, "op") if "op" in node else ln, f"{where}: field 'op'", "must be 'add' or 'remove'")
+    ftype = _text(node.get("type"))
+    if ftype not in FACTOR_TYPES:
+        problems.add(_line(node, "type") if "type" in node else ln, f"{where}: field 'type'",
+                     f"'{ftype}' is not a factor type")
+    if when is None or op not in ("add", "remove") or ftype not in FACTOR_TYPES:
+        return None
+    return Change(date=when, op=op, type=ftype, where=_text(node.get("where")))
+
+
+def _parse_account(node: Any, index: int, problems: _Problems, seen: dict[str, int]) -> Account | None:
+    ln = _line(node)
+    if not isinstance(node, dict):
+        problems.add(ln, f"account #{index + 1}", "must be a mapping (service, account, label, group, factors)")
+        return None
+    ident = _text(node.get("id"))
+    name = ident or _text(node.get("label")) or _text(node.get("service")) or f"#{index + 1}"
+    where = f"account '{name}'"
+    for key in node:
+        if key not in _ACCOUNT_FIELDS:
+            problems.add(_line(node, key), f"{where}: field '{key}'",
+                         f"unknown field (allowed: {', '.join(sorted(_ACCOUNT_FIELDS))})")
+    if not ident:
+        problems.add(ln, f"{where}: field 'id'", "missing (a short unique id such as 'github')")
+    elif ident in seen:
+        problems.add(_line(node, "id"), f"{where}: field 'id'", f"duplicate id (first used on line {seen[ident]})")
+    else:
+        seen[ident] = _line(node, "id") or 0
+    service = _text(node.get("service"))
+    if not service or not service.strip():
+        problems.add(_line(node, "service") if "service" in node else ln, f"{where}: field 'service'", "missing")
+    for key in ("account", "label", "group", "notes"):
+        if node.get(key) is not None and _text(node.get(key)) is None:
+            problems.add(_line(node, key), f"{where}: field '{key}'", "must be text")
+    factors: list[Factor] = []
+    raw_factors = node.get("factors")
+    if raw_factors is None:
+        raw_factors = []
+    if not isinstance(raw_factors, list):
+        problems.add(_line(node, "factors"), f"{where}: field 'factors'", "must be a list")
+        raw_factors = []
+    for i, f in enumerate(raw_factors):
+        line = _line(raw_factors, i) if isinstance(raw_factors, CommentedSeq) else ln
+        parsed = _parse_factor(f, f"{where}: factors[{i}]", problems, line)
+        if parsed:
+            factors.append(parsed)
+    history: list[Change] = []
+    raw_history = node.get("history") or []
+    if not isinstance(raw_history, list):
+        problems.add(_line(node, "history"), f"{where}: field 'history'", "must be a list")
+        raw_history = []
+    for i, h in enumerate(raw_history):
+        line = _line(raw_history, i) if isinstance(raw_history, CommentedSeq) else ln
+        parsed_h = _parse_change(h, f"{where}: history[{i}]", problems, line)
+        if parsed_h:
+            history.append(parsed_h)
+    if not ident or not service:
+        return None
+    return Account(
+        id=ident.strip(), service=service.strip(), account=(_text(node.get("account")) or "").strip(),
+        label=(_text(node.get("label")) or "").strip(), group=(_text(node.get("group")) or "Other").strip() or "Other",
+        factors=factors, notes=(_text(node.get("notes")) or "").strip(), history=history, line=ln or 0,
+    )
+
+
+def parse_document(doc: Any, path: Path) -> Inventory:
+    """Validate a parsed YAML document and build the :class:`Inventory`; every problem is reported at once."""
+    problems = _Problems(path)
+    if doc is None:
+        doc = CommentedMap([("version", SCHEMA_VERSION), ("accounts", CommentedSeq())])
+    if not isinstance(doc, dict):
+        raise InventoryError("the top level must be a mapping with 'accounts:'", path, _line(doc))
+    for key in doc:
+        if key not in _TOP_FIELDS:
+            problems.add(_line(doc, key), f"field '{key}'", f"unknown top-level field (allowed: {', '.join(sorted(_TOP_FIELDS))})")
+    version = doc.get("version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        problems.add(_line(doc, "version"), "field 'version'", f"unsupported version {version!r} (this kit reads {SCHEMA_VERSION})")
+    accounts_node = doc.get("accounts")
+    if accounts_node is None:
+        accounts_node = CommentedSeq()
+        doc["accounts"] = accounts_node
+    if not isinstance(accounts_node, list):
+        raise InventoryError("field 'accounts': must be a list", path, _line(doc, "accounts"))
+    seen: dict[str, int] = {}
+    accounts = [a for i, n in enumerate(accounts_node) if (a := _parse_account(n, i, problems, seen))]
+    problems.raise_if_any()
+    return Inventory(accounts=accounts, path=path, title=_text(doc.get("title")) or "", doc=doc)
+
+
+def load_inventory(path: str | Path) -> Inventory:
+    """Load and validate an inventory file; raises :class:`InventoryError` naming FILE:LINE, account and field."""
+    p = Path(path)
+    doc = read_yaml(p, InventoryError)
+    return parse_document(doc, p)
+
+
+def new_inventory(path: str | Path | None = None, title: str = "") -> Inventory:
+    """An empty inventory (to start one from scratch, or to import into)."""
+    doc = CommentedMap()
+    doc["version"] = SCHEMA_VERSION
+    if title:
+        doc["title"] = title
+    doc["accounts"] = CommentedSeq()
+    return Inventory(accounts=[], path=Path(path) if path else None, title=title, doc=doc)
+
+
+# ---- writing back -------------------------------------------------------------------------------------------
+
+def _factor_node(f: Factor, old: CommentedMap | None) -> CommentedMap:
+    node = old if old is not None else CommentedMap()
+    wanted: dict[str, Any] = {"type": f.type}
+    if f.where:
+        wanted["where"] = f.where
+    if f.added:
+        wanted["added"] = f.added
+    if f.note:
+        wanted["note"] = f.note
+    for key in list(node):
+        if key not in wanted:
+            del node[key]
+    for key, value in wanted.items():
+        if node.get(key) != value:
+            node[key] = value
+    return node
+
+
+def _sync_account(a: Account, node: CommentedMap) -> CommentedMap:
+    """Write ``a`` into ``node`` touching only what changed, so comments on untouched lines stay."""
+    def put(key: str, value: Any, keep_empty: bool = False) -> None:
+        if value in ("", None, []) and not keep_empty:
+            if key in node:
+                del node[key]
+            return
+        if node.get(key) != value:
+            node[key] = value
+
+    put("id", a.id)
+    put("service", a.service)
+    put("account", a.account)
+    put("label", a.label)
+    put("group", a.group)
+    old_factors = node.get("factors") if isinstance(node.get("factors"), list) else []
+    pool: list[Any] = list(old_factors)
+    reused: list[Any] = []
+    for f in a.factors:
+        match = next((o for o in pool if isinstance(o, dict) and o.get("type") == f.type
+                      and (o.get("where") or None) == f.where), None)
+        if match is not None:
+            pool.remove(match)
+        reused.append(_factor_node(f, match))
+    if len(reused) == len(old_factors) and all(x is y for x, y in zip(reused, old_factors)):
+        pass  # same items in the same order, updated in place: comments stay where they were
+    else:
+        new_seq = CommentedSeq(reused)
+        if isinstance(old_factors, CommentedSeq):
+            old_pos = {id(o): i for i, o in enumerate(old_factors)}
+            new_seq.ca.comment = old_factors.ca.comment
+            for i, item in enumerate(reused):
+                j = old_pos.get(id(item))
+                if j is not None and j in old_factors.ca.items:
+                    new_seq.ca.items[i] = old_factors.ca.items[j]
+        node["factors"] = new_seq
+    put("notes", a.notes)
+    if a.history:
+        old_h = node.get("history") if isinstance(node.get("history"), list) else CommentedSeq()
+        hist = old_h if isinstance(old_h, CommentedSeq) else CommentedSeq(old_h)
+        have = len(hist)
+        # history is append-only: keep existing entries as written, add the new ones
+        for ch in a.history[have:]:
+            entry = CommentedMap()
+            entry["date"] = ch.date
+            entry["op"] = ch.op
+            entry["type"] = ch.type
+            if ch.where:
+                entry["where"] = ch.where
+            hist.append(entry)
+        if len(a.history) < have:
+            del hist[len(a.history):]
+        node["history"] = hist
+    elif "history" in node:
+        del node["history"]
+    return node
+
+
+def to_document(inv: Inventory) -> CommentedMap:
+    """The inventory as a round-trip YAML document, reusing the loaded one so comments and order survive."""
+    doc = inv.doc if isinstance(inv.doc, CommentedMap) else new_inventory(title=inv.title).doc
+    if inv.title and doc.get("title") != inv.title:
+        doc["title"] = inv.title
+    old_seq = doc.get("accounts") if isinstance(doc.get("accounts"), CommentedSeq) else CommentedSeq()
+    by_id = {n.get("id"): n for n in old_seq if isinstance(n, CommentedMap)}
+    wanted_ids = [a.id for a in inv.accounts]
+    # remove deleted accounts in place (keeps comments of the rest)
+    for i in range(len(old_seq) - 1, -1, -1):
+        n = old_seq[i]
+        if not isinstance(n, CommentedMap) or n.get("id") not in wanted_ids:
+            del old_seq[i]
+    for a in inv.accounts:
+        node = by_id.get(a.id)
+        if node is None:
+            node = CommentedMap()
+            _sync_account(a, node)
+            old_seq.append(node)
+        else:
+            _sync_account(a, node)
+    # keep the inventory's order (accounts moved by the library are rare; reorder only when needed)
+    order = {aid: i for i, aid in enumerate(wanted_ids)}
+    current = [n.get("id") for n in old_seq]
+    if current != wanted_ids:
+        items = sorted(list(old_seq), key=lambda n: order[n.get("id")])
+        for i, n in enumerate(items):
+            old_seq[i] = n
+    doc["accounts"] = old_seq
+    return doc
+
+
+def save_inventory(inv: Inventory, path: str | Path | None = None) -> Path:
+    """Write the inventory atomically; the new file is re-read and checked before it replaces the old one."""
+    target = Path(path) if path else inv.path
+    if target is None:
+        raise InventoryError("no file to save to (give a path)")
+    doc = to_document(inv)
+    text = dump_yaml(doc)
+    expected = [a.id for a in inv.accounts]
+
+    def verify(tmp: Path) -> None:
+        check = parse_document(read_yaml(tmp, InventoryError), target)
+        got = [a.id for a in check.accounts]
+        if got != expected:
+            raise InventoryError(f"refusing to save: the written file would hold {got} instead of {expected}", target)
+
+    atomic_write_text(target, text, verify=verify)
+    inv.path = target
+    inv.doc = doc
+    return target

@@ -1,0 +1,34 @@
+"""Shared test fixtures: the real files in ../shared (skipped when absent) and a temporary data folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SHARED_FIXTURES = SHARED / "fixtures"
+EXAMPLE_INVENTORY = ROOT / "data" / "example" / "inventory.yaml"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--hardware", action="store_true", default=False,
+                     help="run tests that need a physical FIDO2 key (tests/hardware)")
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    """../shared/fixtures, or skip: a user's fresh clone has no ../shared."""
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip("../shared/fixtures is absent (real-world fixtures are only beside the project checkout)")
+    return SHARED_FIXTURES
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A writable copy of the example inventory."""
+    dst = tmp_path / "inventory.yaml"
+    shutil.copy(EXAMPLE_INVENTORY, dst)
+    return dst
