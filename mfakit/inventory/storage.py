@@ -245,8 +245,64 @@ def _factor_node(f: Factor, old: CommentedMap | None) -> CommentedMap:
     return node
 
 
+def _tail(node: Any) -> tuple[Any, Any] | None:
+    """The (container, key) holding the comment that follows ``node``'s last line (blank lines live there)."""
+    while True:
+        if isinstance(node, CommentedMap) and len(node):
+            key = list(node)[-1]
+            if isinstance(node[key], (CommentedMap, CommentedSeq)) and len(node[key]):
+                node = node[key]
+                continue
+            return node, key
+        if isinstance(node, CommentedSeq) and len(node):
+            idx = len(node) - 1
+            if isinstance(node[idx], (CommentedMap, CommentedSeq)) and len(node[idx]):
+                node = node[idx]
+                continue
+            return node, idx
+        return None
+
+
+def _pop_tail_comment(node: Any) -> Any:
+    spot = _tail(node)
+    if spot is None:
+        return None
+    container, key = spot
+    entry = container.ca.items.get(key)
+    if not entry:
+        return None
+    pos = 2 if isinstance(container, CommentedMap) else 0
+    token = entry[pos]
+    entry[pos] = None
+    return token
+
+
+def _put_tail_comment(node: Any, token: Any) -> None:
+    spot = _tail(node)
+    if token is None or spot is None:
+        return
+    container, key = spot
+    pos = 2 if isinstance(container, CommentedMap) else 0
+    entry = container.ca.items.setdefault(key, [None, None, None, None])
+    if entry[pos] is None:
+        entry[pos] = token
+
+
 def _sync_account(a: Account, node: CommentedMap) -> CommentedMap:
-    """Write ``a`` into ``node`` touching only what changed, so comments on untouched lines stay."""
+    """Write ``a`` into ``node`` touching only what changed, so comments on untouched lines stay.
+
+    The comment after the entry's last line (usually the blank line between accounts) is moved to the new
+    last line, so entries stay visually separated however their factors and history change.
+    """
+    tail = _pop_tail_comment(node)
+    try:
+        _sync_fields(a, node)
+    finally:
+        _put_tail_comment(node, tail)
+    return node
+
+
+def _sync_fields(a: Account, node: CommentedMap) -> None:
     def put(key: str, value: Any, keep_empty: bool = False) -> None:
         if value in ("", None, []) and not keep_empty:
             if key in node:
@@ -300,7 +356,6 @@ def _sync_account(a: Account, node: CommentedMap) -> CommentedMap:
         node["history"] = hist
     elif "history" in node:
         del node["history"]
-    return node
 
 
 def to_document(inv: Inventory) -> CommentedMap:

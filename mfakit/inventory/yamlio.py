@@ -30,6 +30,7 @@ def _yaml() -> YAML:
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096
+    y.representer.ignore_aliases = lambda *args: True  # never write anchors/aliases for shared values
     return y
 
 

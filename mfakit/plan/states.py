@@ -1,0 +1,160 @@
+"""Migration states and next steps: for each account, where it stands and what to do next, with the source."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mfakit.catalog.model import Match, Service
+from mfakit.inventory.model import KEY_FACTORS, Account, Inventory
+from mfakit.plan.lockout import LockoutRisk, assess
+
+if TYPE_CHECKING:
+    from mfakit.catalog import Catalog
+
+#: The five states, in the order a plan lists them (most actionable first).
+STATES: tuple[str, ...] = ("ready", "hybrid", "blocked", "unknown", "done")
+STATE_MEANING: dict[str, str] = {
+    "done": "on a key or passkey, no TOTP/SMS left",
+    "ready": "the service lets the key replace TOTP: not done yet",
+    "hybrid": "key registered (or possible) but TOTP must stay",
+    "blocked": "the service takes no security key or passkey",
+    "unknown": "the catalog cannot tell (service not in it, or a fact it does not know)",
+}
+
+
+@dataclass
+class PlanRow:
+    """One account's place in the migration. Plain data: exports and views are built from these."""
+
+    account_id: str
+    label: str
+    group: str
+    service: str
+    service_id: str | None
+    account: str
+    factors: str
+    state: str
+    next_step: str
+    reason: str
+    source: str
+    lockout: LockoutRisk = field(repr=False, default_factory=lambda: LockoutRisk("none", ()))
+    off_app: bool = False
+
+    @property
+    def lockout_risk(self) -> str:
+        return self.lockout.level
+
+    def as_record(self) -> dict[str, Any]:
+        """The export/JSON shape (column order is :data:`mfakit.export.COLUMNS`)."""
+        d = asdict(self)
+        d.pop("lockout")
+        d["lockout_risk"] = self.lockout.level
+        d["lockout_reasons"] = "; ".join(self.lockout.rules)
+        return d
+
+
+def _fmt_factors(account: Account) -> str:
+    return ", ".join(f.spec() for f in account.factors) or "none"
+
+
+def _source(service: Service, *facts: str) -> str:
+    seen: list[str] = []
+    for name in facts:
+        fact = service.key_only if name == "key_only" else service.supports.get(name)
+        if fact is not None:
+            text = f"{fact.source} ({fact.origin}, {fact.as_of})"
+            if text not in seen:
+                seen.append(text)
+    return "; ".join(seen)
+
+
+def _key_kind(service: Service) -> str:
+    if service.supports_value("passkey_login") or service.supports_value("passkey_2fa"):
+        if service.supports_value("security_key"):
+            return "your key (as a passkey or security key)"
+        return "a passkey on your key"
+    return "your key as a security key"
+
+
+def _backups(service: Service) -> str:
+    fact = service.backups_required
+    if fact is None or not fact.value:
+        return ""
+    value = fact.value if isinstance(fact.value, str) else ", ".join(map(str, fact.value))
+    return value
+
+
+def decide(account: Account, match: Match) -> tuple[str, str, str, str]:
+    """(state, next_step, reason, source) for one account."""
+    types = account.factor_types()
+    on_key = bool(types & KEY_FACTORS)
+    phone_left = sorted(types & {"totp", "sms"})
+    service = match.service
+    if on_key and not phone_left:
+        src = _source(service, "key_only") if service else ""
+        step = "Nothing left to move. Register a second key as a backup." \
+            if assess(account).rules and "single_key" in assess(account).rules else "Nothing left to move."
+        return "done", step, "on a key or passkey; no TOTP or SMS left", src or "inventory"
+    if service is None:
+        if match.how == "ambiguous":
+            why = f"'{account.service}' matches several catalog services ({', '.join(match.candidates)})"
+            step = "Set 'service' to one catalog id in the inventory."
+        else:
+            why = f"'{account.service}' is not in the catalog"
+            step = "Check the service's security settings for keys/passkeys; add it to the catalog."
+        return "unknown", step, why, "catalog"
+    name = service.name
+    support = service.key_support
+    if support is False:
+        return ("blocked", f"Keep TOTP for {name}; keep its recovery codes safe.",
+                f"{name} supports no security key or passkey",
+                _source(service, "security_key", "passkey_2fa", "passkey_login"))
+    if support is None:
+        return ("unknown", f"Check whether {name} takes security keys or passkeys.",
+                f"no catalog knows whether {name} supports security keys or passkeys", "catalog")
+    key_only = service.key_only_value
+    src = _source(service, "key_only", "security_key", "passkey_2fa", "passkey_login")
+    if key_only == "yes":
+        if on_key:
+            step = f"Remove {' and '.join(phone_left)} from {name}: the key is enough."
+        else:
+            step = f"Register {_key_kind(service)} at {name}, then remove {' and '.join(phone_left) or 'TOTP'}."
+        return "ready", step, f"{name} lets a key replace TOTP", src
+    backups = _backups(service)
+    need = f" ({name} requires: {backups})" if backups else ""
+    if key_only == "no":
+        if on_key:
+            step = f"Keep TOTP for {name}{need}; nothing more to move."
+        else:
+            step = f"Register {_key_kind(service)} at {name} beside TOTP{need}."
+        return "hybrid", step, f"{name} takes a key but TOTP must stay", src
+    step = (f"Register {_key_kind(service)} at {name}, then check whether it lets you turn TOTP off"
+            if not on_key else f"Check whether {name} lets you turn TOTP off now that the key is registered")
+    return "unknown", step + "; record the answer in the catalog.", \
+        f"{name} takes keys, but whether TOTP can be removed is unknown", src
+
+
+def plan_account(account: Account, match: Match) -> PlanRow:
+    state, step, reason, source = decide(account, match)
+    service = match.service
+    return PlanRow(
+        account_id=account.id, label=account.display, group=account.group,
+        service=service.name if service else account.service, service_id=service.id if service else None,
+        account=account.account, factors=_fmt_factors(account), state=state, next_step=step, reason=reason,
+        source=source, lockout=assess(account), off_app="totp" not in account.factor_types(),
+    )
+
+
+def build_plan(inventory: Inventory, catalog: "Catalog | None" = None) -> list[PlanRow]:
+    """Plan every account of the inventory (in inventory order)."""
+    if catalog is None:
+        from mfakit.catalog import load_catalog
+        catalog = load_catalog()
+    return [plan_account(a, catalog.match(a.service, account=a.account)) for a in inventory.accounts]
+
+
+def sort_for_plan(rows: list[PlanRow]) -> list[PlanRow]:
+    """Rows ordered by what to do first: actionable states, then higher lockout risk, then label."""
+    from mfakit.plan.lockout import LEVELS
+    return sorted(rows, key=lambda r: (STATES.index(r.state), -LEVELS.index(r.lockout.level), r.label.casefold()))
