@@ -1,9 +1,137 @@
-"""Placeholder module: its owner registers commands here."""
+"""``mfakit import FILE...``: read authenticator exports (metadata only) and merge them into the inventory."""
 
 from __future__ import annotations
 
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Callable, List, Optional
+
 import typer
+
+from mfakit.errors import ImportFormatError, MfakitError
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _target_inventory(explicit: Optional[Path]) -> tuple[Path, bool]:
+    """The inventory to merge into, and whether it is new. Never the bundled example unless asked for it."""
+    from mfakit import config
+
+    path = config.resolve_inventory(explicit)
+    if not explicit and not os.environ.get("MFAKIT_INVENTORY") and \
+            path.resolve() == config.EXAMPLE_INVENTORY.resolve():
+        path = config.PRIVATE_INVENTORY  # a first import starts the user's own inventory
+    return path, not path.exists()
+
+
+def _password_provider(from_stdin: bool) -> tuple[Callable[[Path], str], Callable[[], None]]:
+    """A provider that asks only when an encrypted file needs it (hidden prompt or one stdin line), and a wipe."""
+    held: list[str] = []
+
+    def provide(path: Path) -> str:
+        if held:
+            return held[0]
+        if from_stdin:
+            line = sys.stdin.readline().rstrip("\r\n")
+        elif sys.stdin.isatty():
+            import getpass
+
+            line = getpass.getpass(f"Password for {path.name}: ")
+        else:
+            raise ImportFormatError("the export is encrypted: give its password with --password-stdin "
+                                    "(or run in a terminal to be asked)", path)
+        if not line:
+            raise ImportFormatError("the export is encrypted and no password was given", path)
+        held.append(line)
+        return line
+
+    return provide, held.clear
+
+
+def _load_catalog() -> object | None:
+    from mfakit.cli.output import err
+    from mfakit.importers.merge import _load_catalog as load
+
+    try:
+        return load()
+    except MfakitError as exc:
+        err().print(f"warning: catalog unavailable ({exc.one_line()}); services are not matched")
+        return None
+
+
+def import_cmd(
+    files: List[Path] = typer.Argument(..., help="Export files: QR screenshots, otpauth(-migration) text, "
+                                                 "Aegis, 2FAS, Bitwarden, andOTP, Ente Auth."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, or json (pure JSON on stdout)."),
+    inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventory file to merge into."),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Read the password of encrypted exports from the first line of stdin."),
+    app: Optional[str] = typer.Option(None, "--app", help="Name of the app the codes are in (default: from the "
+                                                          "export, e.g. 'Google Authenticator')."),
+) -> None:
+    """Import accounts from authenticator exports (metadata only: no secret is kept), merging into the inventory."""
+    from mfakit.cli.output import banner, emit_json, err, out
+    from mfakit.config import describe_inventory
+    from mfakit.importers import apply_merge, plan_merge, read_exports
+    from mfakit.inventory import load_inventory, new_inventory, save_inventory
+
+    json_mode = fmt == OutputFormat.json
+    path, is_new = _target_inventory(inventory)
+    banner(f"inventory: {describe_inventory(path)}{' (new)' if is_new else ''}", json_mode)
+    provider, wipe = _password_provider(password_stdin)
+    try:
+        result = read_exports(files, password_provider=provider)
+    finally:
+        wipe()
+    inv = new_inventory(path) if is_new else load_inventory(path)
+    plan = plan_merge(inv, result.records, catalog=_load_catalog(), app=app)
+    for w in result.warnings:
+        err().print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
+    counts = plan.counts()
+    if json_mode:
+        emit_json(plan.to_list())
+    else:
+        _print_table(plan, result.format)
+    summary = (f"{len(result.records)} account(s) read ({result.format or 'nothing'}): "
+               f"{counts['added']} to add, {counts['updated']} to update, {counts['skipped']} skipped; "
+               f"{counts['unmatched']} not in the catalog")
+    (err() if json_mode else out()).print(summary, markup=False, highlight=False, soft_wrap=True)
+    if plan.unmatched and not json_mode:
+        names = ", ".join(sorted({i.record.issuer or i.record.account or "?" for i in plan.unmatched}))
+        out().print(f"not in the catalog: {names}", markup=False, highlight=False)
+    if dry_run:
+        (err() if json_mode else out()).print("dry run: nothing written", markup=False)
+        return
+    if counts["added"] or counts["updated"]:
+        apply_merge(inv, plan)
+        saved = save_inventory(inv, path)
+        (err() if json_mode else out()).print(f"saved {saved}", markup=False, highlight=False)
+    else:
+        (err() if json_mode else out()).print("nothing to change", markup=False)
+
+
+def _print_table(plan: object, fmt: str) -> None:
+    from rich.table import Table
+
+    from mfakit.cli.output import out
+
+    table = Table(title=None, show_lines=False)
+    for col in ("action", "issuer", "account", "kind", "service", "id", "group"):
+        table.add_column(col)
+    for item in plan.items:  # type: ignore[attr-defined]
+        r = item.record
+        kind = r.type
+        table.add_row(item.action, r.issuer or "-", r.account or "-", kind, item.service or "(unmatched)",
+                      item.account.id, item.account.group)
+    out().print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the top-level ``import`` command."""
+    app.command("import", help="Import accounts from authenticator exports (metadata only).")(import_cmd)

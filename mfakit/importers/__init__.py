@@ -1,0 +1,67 @@
+"""Import accounts from authenticator-app exports, keeping metadata only (never a secret).
+
+>>> result = read_export("aegis.json")                  # doctest: +SKIP
+>>> plan = plan_merge(inventory, result.records)        # doctest: +SKIP
+>>> apply_merge(inventory, plan); save_inventory(inventory)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterable
+
+from mfakit.importers.google_migration import check_batches
+from mfakit.importers.merge import MergePlan, PlanItem, apply_merge, plan_merge
+from mfakit.importers.record import APP_NAMES, Collector, ImportResult, OtpRecord
+
+PasswordProvider = Callable[[Path], str]
+
+__all__ = [
+    "APP_NAMES", "ImportResult", "MergePlan", "OtpRecord", "PlanItem", "apply_merge", "plan_merge",
+    "read_export", "read_exports",
+]
+
+
+def _provider(password: str | None, password_provider: PasswordProvider | None) -> PasswordProvider | None:
+    if password_provider is not None:
+        return password_provider
+    if password is None:
+        return None
+    return lambda _path: password
+
+
+def read_exports(paths: Iterable[str | os.PathLike[str]], password_provider: PasswordProvider | None = None,
+                 password: str | None = None) -> ImportResult:
+    """Read several exports (any mix of formats and QR images) into one de-duplicated result.
+
+    Duplicates within and across files are merged while the secrets are still in memory; Google
+    Authenticator batches spread over several images are checked together (missing codes, mixed transfers).
+    ``password_provider(path)`` is called only when an encrypted file needs it.
+    """
+    provider = _provider(password, password_provider)
+    files = [Path(p) for p in paths]
+    if not files:
+        return ImportResult()
+    col = Collector(files[0])
+    result = ImportResult()
+    formats: list[str] = []
+    for path in files:
+        col.path = str(path)
+        from mfakit.importers.detect import parse_into
+
+        formats.append(parse_into(path, col, result, provider))
+    final = col.finish(", ".join(dict.fromkeys(formats)))
+    final.path = ", ".join(str(p) for p in files)
+    final.batches = result.batches
+    final.warnings.extend(check_batches(result.batches))
+    return final
+
+
+def read_export(path: str | os.PathLike[str], password: str | None = None,
+                password_provider: PasswordProvider | None = None) -> ImportResult:
+    """Read one export file (format detected by content) into records without secrets.
+
+    Raises :class:`mfakit.errors.ImportFormatError` (one line naming the file) for anything unreadable.
+    """
+    return read_exports([path], password_provider=password_provider, password=password)

@@ -1,0 +1,124 @@
+"""Aegis vaults: plain (db versions 1–3, with groups) and encrypted (scrypt password slot + AES-256-GCM)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from mfakit.errors import ImportFormatError
+from mfakit.importers.common import fail, make_record, secret_bytes
+from mfakit.importers.record import Collector
+
+PasswordProvider = Callable[[Path], str]
+#: scrypt bounds: Aegis uses n=2^15, r=8, p=1; a hostile file must not make us allocate gigabytes.
+_MAX_N, _MAX_R, _MAX_P = 2**20, 16, 4
+
+
+def looks_like(doc: Any) -> bool:
+    return isinstance(doc, dict) and isinstance(doc.get("header"), dict) and "db" in doc
+
+
+def _hex(value: Any, what: str, path: Path) -> bytes:
+    try:
+        return bytes.fromhex(value)
+    except (TypeError, ValueError):
+        raise fail(path, f"Aegis vault: {what} is not hex (damaged header)") from None
+
+
+def _decrypt(doc: dict[str, Any], path: Path, password_provider: PasswordProvider | None) -> Any:
+    """Open the password slot, then the database; returns the decrypted db object."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    header = doc["header"]
+    slots = header.get("slots")
+    params = header.get("params")
+    if not isinstance(slots, list) or not isinstance(params, dict):
+        raise fail(path, "Aegis vault: the header has no usable slots/params")
+    pw_slots = [s for s in slots if isinstance(s, dict) and s.get("type") == 1]
+    if not pw_slots:
+        raise fail(path, "Aegis vault: no password slot (only biometric slots cannot be opened here)")
+    try:
+        ciphertext = base64.b64decode(doc["db"], validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise fail(path, "Aegis vault: the encrypted db is not valid base64") from None
+    nonce, tag = _hex(params.get("nonce"), "params.nonce", path), _hex(params.get("tag"), "params.tag", path)
+    if password_provider is None:
+        raise fail(path, "Aegis vault is encrypted: a password is needed (prompt or --password-stdin)")
+    password = password_provider(path).encode("utf-8")
+    try:
+        master = None
+        for slot in pw_slots:
+            n, r, p = slot.get("n"), slot.get("r"), slot.get("p")
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (n, r, p)) or not (
+                    1 < n <= _MAX_N and n & (n - 1) == 0 and 0 < r <= _MAX_R and 0 < p <= _MAX_P):
+                raise fail(path, "Aegis vault: scrypt parameters out of range (damaged or hostile header)")
+            salt = _hex(slot.get("salt"), "slot salt", path)
+            kp = slot.get("key_params") if isinstance(slot.get("key_params"), dict) else {}
+            wrapped = _hex(slot.get("key"), "slot key", path)
+            snonce, stag = _hex(kp.get("nonce"), "slot nonce", path), _hex(kp.get("tag"), "slot tag", path)
+            derived = hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=32,
+                                     maxmem=128 * n * r * p + 64 * 1024 * 1024)
+            try:
+                master = AESGCM(derived).decrypt(snonce, wrapped + stag, None)
+                break
+            except (InvalidTag, ValueError):
+                continue
+            finally:
+                del derived
+    finally:
+        del password
+    if master is None:
+        raise fail(path, "wrong password (no password slot of the Aegis vault opens with it)")
+    try:
+        plain = AESGCM(master).decrypt(nonce, ciphertext + tag, None)
+    except (InvalidTag, ValueError):
+        raise fail(path, "Aegis vault: the database does not decrypt (damaged file)") from None
+    finally:
+        del master
+    try:
+        return json.loads(plain.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise fail(path, "Aegis vault: the decrypted database is not JSON (damaged file)") from None
+
+
+def parse_aegis(doc: dict[str, Any], path: Path, col: Collector,
+                password_provider: PasswordProvider | None = None) -> str:
+    """Add the vault's entries to ``col``; returns the format name."""
+    db = doc.get("db")
+    if isinstance(db, str):
+        db = _decrypt(doc, path, password_provider)
+    if not isinstance(db, dict) or not isinstance(db.get("entries"), list):
+        raise fail(path, "Aegis vault: 'db.entries' is missing or not a list")
+    version = db.get("version", 1)
+    if version not in (1, 2, 3):
+        col.warn(f"Aegis database version {version!r} is newer than this kit knows (1-3); reading it anyway")
+    group_names: dict[str, str] = {}
+    for g in db.get("groups") or []:
+        if isinstance(g, dict) and isinstance(g.get("uuid"), str) and isinstance(g.get("name"), str):
+            group_names[g["uuid"]] = g["name"]
+    for i, e in enumerate(db["entries"], start=1):
+        if not isinstance(e, dict) or not isinstance(e.get("info"), dict):
+            raise fail(path, f"Aegis entry #{i}: not an object with 'info'")
+        info = e["info"]
+        groups: list[str] = []
+        if isinstance(e.get("group"), str):
+            groups.append(e["group"])
+        for gid in e.get("groups") or []:
+            if isinstance(gid, str):
+                groups.append(group_names.get(gid, gid))
+        try:
+            otp_type = str(e.get("type") or "totp").lower()
+            secret = secret_bytes(info.get("secret"), otp_type)
+            record = make_record(issuer=e.get("issuer"), account=e.get("name"), otp_type=otp_type,
+                                 algorithm=info.get("algo"), digits=info.get("digits"), period=info.get("period"),
+                                 counter=info.get("counter"), fmt="aegis", groups=tuple(groups), source=str(path))
+        except ValueError as exc:
+            raise fail(path, f"Aegis entry #{i}: {exc}") from None
+        col.add(record, secret)
+        del secret
+    return "aegis"

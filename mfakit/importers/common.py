@@ -1,0 +1,133 @@
+"""Small helpers every importer shares: field normalisation, tolerant Base32, size-limited reading.
+
+Nothing here ever puts a value from the file into a message: errors name the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+from typing import Any
+
+from mfakit.errors import ImportFormatError
+from mfakit.importers.record import ALGORITHMS, OtpRecord
+
+#: Largest export accepted (a vault of thousands of accounts is a few MB; screenshots a few MB more).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_DEFAULT_DIGITS = {"steam": 5}
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing missing, unreadable and over-large files with a one-line error."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ImportFormatError("file not found", path) from None
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read the file ({exc.strerror})", path) from None
+    if not path.is_file():
+        raise ImportFormatError("not a regular file", path)
+    if size > MAX_FILE_BYTES:
+        raise ImportFormatError(f"file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})", path)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read the file ({exc.strerror})", path) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFormatError(f"file is too large (over {MAX_FILE_BYTES} bytes)", path)
+    return data
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 text (BOM allowed); a binary file under a text name is refused."""
+    if b"\x00" in data:
+        raise ImportFormatError("this is a binary file, not a text export", path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(f"not UTF-8 text (byte {exc.start}); is this really an export?", path) from None
+
+
+def base32_secret(text: Any) -> bytes:
+    """Decode a Base32 secret as apps write it (padded or not, lower case, spaces); ValueError if it is not one.
+
+    The ValueError carries no part of the value.
+    """
+    if not isinstance(text, str):
+        raise ValueError("secret is not text")
+    cleaned = "".join(text.split()).replace("-", "").upper().rstrip("=")
+    if not cleaned:
+        raise ValueError("secret is empty")
+    cleaned += "=" * (-len(cleaned) % 8)
+    try:
+        raw = base64.b32decode(cleaned)
+    except (binascii.Error, ValueError):
+        raise ValueError("secret is not Base32") from None
+    if not raw:
+        raise ValueError("secret is empty")
+    return raw
+
+
+def secret_bytes(text: Any, otp_type: str) -> bytes:
+    """Base32 for the usual kinds; mOTP/Yandex secrets are other encodings, so only non-empty is checked."""
+    if otp_type in ("motp", "yandex"):
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("secret is empty")
+        return text.strip().encode()
+    return base32_secret(text)
+
+
+def norm_type(raw: Any) -> str:
+    t = str(raw or "totp").strip().lower()
+    return t or "totp"
+
+
+def norm_algorithm(raw: Any) -> str:
+    """``sha256`` / ``HmacSHA256`` / ``SHA-256`` → ``SHA256``; empty → SHA1; unknown → ValueError."""
+    a = str(raw or "SHA1").strip().upper().replace("-", "").replace("HMAC", "")
+    a = a or "SHA1"
+    if a not in ALGORITHMS:
+        raise ValueError("unknown algorithm")
+    return a
+
+
+def as_int(value: Any, field: str, lo: int, hi: int) -> int:
+    """An integer field within bounds (numbers written as strings are accepted)."""
+    if isinstance(value, bool):
+        raise ValueError(f"'{field}' is not a number")
+    try:
+        n = int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        raise ValueError(f"'{field}' is not a number") from None
+    if not lo <= n <= hi:
+        raise ValueError(f"'{field}' is out of range ({lo}-{hi})")
+    return n
+
+
+def make_record(*, issuer: Any, account: Any, otp_type: Any = "totp", algorithm: Any = None,
+                digits: Any = None, period: Any = None, counter: Any = None, fmt: str,
+                groups: tuple[str, ...] = (), source: str = "") -> OtpRecord:
+    """Build a record with the defaults apps assume (SHA1, 6 digits — Steam 5 — period 30, counter 0)."""
+    t = norm_type(otp_type)
+    if issuer is not None and not isinstance(issuer, str):
+        raise ValueError("'issuer' is not text")
+    if account is not None and not isinstance(account, str):
+        raise ValueError("'account' is not text")
+    d = as_int(digits, "digits", 1, 12) if digits not in (None, "") else _DEFAULT_DIGITS.get(t, 6)
+    if t == "hotp":
+        p = None
+        c = as_int(counter, "counter", 0, 2**64 - 1) if counter not in (None, "") else 0
+    else:
+        p = as_int(period, "period", 1, 86400) if period not in (None, "", 0) else 30
+        c = None
+    return OtpRecord(
+        issuer=(issuer or "").strip(), account=(account or "").strip(), type=t,
+        algorithm=norm_algorithm(algorithm), digits=d, period=p, counter=c, format=fmt,
+        groups=tuple(g for g in groups if g), source=source,
+    )
+
+
+def fail(path: Path | str, message: str, line: int | None = None) -> ImportFormatError:
+    return ImportFormatError(message, path, line)
