@@ -1,0 +1,256 @@
+"""Operations the embedded layer answers or checks itself because moto lacks them or gets them wrong:
+GetSessionToken with MFA, GetCallerIdentity, EnableMFADevice code checks, ChangePassword, MFA-device tags,
+GetMFADevice, DeleteConflict rules, the policy simulator, and response fix-ups (PasswordResetRequired, root)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Callable
+
+from mfakit.aws.embedded import totp
+from mfakit.aws.embedded.responses import error, ok
+from mfakit.aws.embedded.simulate import simulate_custom, simulate_principal
+from mfakit.aws.embedded.state import MfaSeed, Principal
+
+if TYPE_CHECKING:
+    from mfakit.aws.embedded.enforce import Enforcer
+
+Handler = Callable[["Enforcer", Principal, dict[str, Any]], Any]
+
+MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
+MFA_UNKNOWN = ("MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial "
+               "number is valid and associated with this user.")
+
+
+def _now(e: "Enforcer") -> dt.datetime:
+    return dt.datetime.fromtimestamp(e.state.clock.now(), tz=dt.timezone.utc)
+
+
+def get_session_token(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    """Temporary credentials; with SerialNumber/TokenCode they carry MFA (code checked, replay refused)."""
+    if who.source != "access-key":
+        return error("AccessDenied", "Cannot call GetSessionToken with session credentials")
+    serial, code = api.get("SerialNumber"), api.get("TokenCode")
+    now = e.state.clock.now()
+    if serial:
+        if who.kind != "user":
+            return error("AccessDenied", MFA_UNKNOWN)
+        user = e.backend.get_user(who.name)
+        seed = e.state.seeds.get(serial)
+        if serial not in user.mfa_devices or seed is None:  # FIDO keys cannot be used with GetSessionToken
+            return error("AccessDenied", MFA_UNKNOWN)
+        if not code or not totp.check_one(seed, str(code), now):
+            return error("AccessDenied", MFA_FAILED)
+        issued = Principal(who.kind, who.name, who.arn, who.user_id, "true", now, "session-token")
+    else:
+        issued = Principal(who.kind, who.name, who.arn, who.user_id, "false", now, "session-token")
+    key_id, secret, token = e.state.mint(issued)
+    expires = _now(e) + dt.timedelta(seconds=int(api.get("DurationSeconds") or 43200))
+    return ok({"Credentials": {"AccessKeyId": key_id, "SecretAccessKey": secret, "SessionToken": token,
+                               "Expiration": expires}})
+
+
+def get_caller_identity(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    return ok({"UserId": who.user_id or who.name, "Account": e.state.account, "Arn": who.arn})
+
+
+def enable_mfa_device(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    """Check the two consecutive codes against the seed captured at creation; moto then records the device."""
+    serial = str(api.get("SerialNumber", ""))
+    seed = e.state.seeds.get(serial)
+    if seed is None or serial not in e.backend.virtual_mfa_devices:
+        return error("NoSuchEntity", f"VirtualMFADevice with serial number {serial} doesn't exist.", 404)
+    if not totp.check_two(seed, str(api.get("AuthenticationCode1", "")), str(api.get("AuthenticationCode2", "")),
+                          e.state.clock.now()):
+        return error("InvalidAuthenticationCode", "Authentication code for device is not valid.", 403)
+    return None
+
+
+def change_password(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    """ChangePassword for the caller's own login profile; clears PasswordResetRequired."""
+    if who.kind != "user":
+        return error("InvalidUserType", "Only IAM users can change their own password.", 400)
+    user = e.backend.get_user(who.name)
+    if not user.password:
+        return error("NoSuchEntity", f"Login Profile for User {who.name} cannot be found.", 404)
+    if str(api.get("OldPassword", "")) != user.password:
+        return error("InvalidUserType", "The old password is incorrect.", 400)  # message never echoes input
+    new = str(api.get("NewPassword", ""))
+    policy = e.backend.account_password_policy
+    min_len = getattr(policy, "minimum_password_length", 8) if policy else 8
+    if len(new) < min_len or new == user.password:
+        return error("PasswordPolicyViolation", "Password does not conform to the account password policy.", 400)
+    user.password = new
+    user.password_reset_required = False
+    return ok({})
+
+
+def _device_exists(e: "Enforcer", serial: str) -> bool:
+    if serial in e.backend.virtual_mfa_devices:
+        return True
+    return any(serial in u.mfa_devices for u in e.backend.users.values())
+
+
+def tag_mfa_device(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    serial = str(api.get("SerialNumber", ""))
+    if not _device_exists(e, serial):
+        return error("NoSuchEntity", f"MFA device {serial} not found.", 404)
+    tags = e.state.device_tags.setdefault(serial, {})
+    tags.update({t["Key"]: t["Value"] for t in api.get("Tags", [])})
+    return ok({})
+
+
+def untag_mfa_device(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    tags = e.state.device_tags.get(str(api.get("SerialNumber", "")), {})
+    for k in api.get("TagKeys", []):
+        tags.pop(k, None)
+    return ok({})
+
+
+def list_mfa_device_tags(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    serial = str(api.get("SerialNumber", ""))
+    if not _device_exists(e, serial):
+        return error("NoSuchEntity", f"MFA device {serial} not found.", 404)
+    tags = e.state.device_tags.get(serial, {})
+    return ok({"Tags": [{"Key": k, "Value": v} for k, v in tags.items()], "IsTruncated": False})
+
+
+def get_mfa_device(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    serial = str(api.get("SerialNumber", ""))
+    for user in e.backend.users.values():
+        dev = user.mfa_devices.get(serial)
+        if dev is not None:
+            return ok({"UserName": user.name, "SerialNumber": serial, "EnableDate": dev.enable_date,
+                       "Certifications": {}})
+    return error("NoSuchEntity", f"MFA device {serial} not found.", 404)
+
+
+def delete_user(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    """AWS refuses to delete a user that still has credentials, devices, policies or groups."""
+    name = str(api.get("UserName", ""))
+    user = e.backend.users.get(name)
+    if user is None:
+        return None  # moto answers NoSuchEntity
+    checks = [
+        (user.password, "Cannot delete entity, must delete login profile first."),
+        (user.access_keys, "Cannot delete entity, must delete access keys first."),
+        (user.mfa_devices, "Cannot delete entity, must delete MFA device first."),
+        (user.managed_policies, "Cannot delete entity, must detach all policies first."),
+        (user.policies, "Cannot delete entity, must delete policies first."),
+        (e.backend.get_groups_for_user(name), "Cannot delete entity, must remove users from group first."),
+    ]
+    for present, message in checks:
+        if present:
+            return error("DeleteConflict", message, 409)
+    return None
+
+
+def delete_virtual_mfa_device(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    device = e.backend.virtual_mfa_devices.get(str(api.get("SerialNumber", "")))
+    if device is not None and device.user is not None:
+        return error("DeleteConflict", "MFA Device is still in use", 409)
+    return None
+
+
+def delete_policy(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    policy = e.backend.managed_policies.get(str(api.get("PolicyArn", "")))
+    if policy is not None and policy.attachment_count > 0:
+        return error("DeleteConflict", "Cannot delete a policy attached to entities.", 409)
+    return None
+
+
+def _sim_principal(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    return simulate_principal(e, api)
+
+
+def _sim_custom(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    return simulate_custom(e, api)
+
+
+PRE_POLICY: dict[str, Handler] = {
+    "GetSessionToken": get_session_token,
+    "GetCallerIdentity": get_caller_identity,
+}
+IMPLEMENTED: dict[str, Handler] = {
+    "EnableMFADevice": enable_mfa_device,
+    "ChangePassword": change_password,
+    "TagMFADevice": tag_mfa_device,
+    "UntagMFADevice": untag_mfa_device,
+    "ListMFADeviceTags": list_mfa_device_tags,
+    "GetMFADevice": get_mfa_device,
+    "DeleteUser": delete_user,
+    "DeleteVirtualMFADevice": delete_virtual_mfa_device,
+    "DeletePolicy": delete_policy,
+    "SimulatePrincipalPolicy": _sim_principal,
+    "SimulateCustomPolicy": _sim_custom,
+}
+
+
+# -- after moto answered --------------------------------------------------------------------------------
+def _after_create_virtual(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+    dev = parsed.get("VirtualMFADevice", {})
+    raw = dev.get("Base32StringSeed", b"")
+    seed = raw.decode() if isinstance(raw, bytes) else str(raw)
+    serial = dev.get("SerialNumber", "")
+    e.state.seeds[serial] = MfaSeed(serial, seed)  # memory only
+    if api.get("Tags"):
+        e.state.device_tags[serial] = {t["Key"]: t["Value"] for t in api["Tags"]}
+
+
+def _after_login_profile(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+    user = e.backend.users.get(parsed.get("LoginProfile", {}).get("UserName", api.get("UserName", "")))
+    if user is None:
+        return
+    if "PasswordResetRequired" in api:  # moto drops the flag
+        user.password_reset_required = bool(api["PasswordResetRequired"])
+    parsed["LoginProfile"]["PasswordResetRequired"] = bool(user.password_reset_required)
+
+
+def _after_delete_virtual(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+    e.state.seeds.pop(str(api.get("SerialNumber", "")), None)
+    e.state.device_tags.pop(str(api.get("SerialNumber", "")), None)
+
+
+def _after_deactivate(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+    e.state.device_kinds.pop(str(api.get("SerialNumber", "")), None)
+
+
+def _after_summary(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+    parsed.setdefault("SummaryMap", {})["AccountMFAEnabled"] = 0 if e.state.root_mfa == "none" else 1
+
+
+def _after_list_virtual(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+    if e.state.root_mfa == "virtual" and api.get("AssignmentStatus", "Any") in ("Any", "Assigned"):
+        acct = e.state.account
+        parsed.setdefault("VirtualMFADevices", []).append({
+            "SerialNumber": f"arn:aws:iam::{acct}:mfa/root-account-mfa-device",
+            "User": {"Path": "/", "UserName": "<root_account>", "UserId": acct, "Arn": f"arn:aws:iam::{acct}:root",
+                     "CreateDate": _now(e)},
+            "EnableDate": _now(e)})
+
+
+def _after_credential_report(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+    content = parsed.get("Content", b"")
+    text = content.decode() if isinstance(content, bytes) else str(content)
+    lines = text.splitlines()
+    if not lines or any(line.startswith("<root_account>,") for line in lines):
+        return
+    ncols = len(lines[0].split(","))
+    mfa = "false" if e.state.root_mfa == "none" else "true"
+    row = ["<root_account>", f"arn:aws:iam::{e.state.account}:root", "2020-01-01T00:00:00+00:00",
+           "not_supported", "no_information", "not_supported", "not_supported", mfa]
+    row += ["false", "N/A", "N/A", "N/A", "N/A", "false", "N/A", "N/A", "N/A", "N/A", "false", "N/A", "false", "N/A"]
+    lines.insert(1, ",".join(row[:ncols]))
+    parsed["Content"] = ("\n".join(lines) + "\n").encode()
+
+
+AFTER: dict[str, Callable[["Enforcer", dict[str, Any], dict[str, Any]], None]] = {
+    "CreateVirtualMFADevice": _after_create_virtual,
+    "CreateLoginProfile": _after_login_profile,
+    "GetLoginProfile": _after_login_profile,
+    "DeleteVirtualMFADevice": _after_delete_virtual,
+    "DeactivateMFADevice": _after_deactivate,
+    "GetAccountSummary": _after_summary,
+    "ListVirtualMFADevices": _after_list_virtual,
+    "GetCredentialReport": _after_credential_report,
+}
