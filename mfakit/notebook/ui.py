@@ -165,3 +165,14 @@ def catalog_facts(catalog: "Catalog", name: str) -> list[dict[str, Any]]:
             rows.append({"service": s.name, "fact": label, "value": fact.value, "origin": fact.origin,
                          "source": fact.source, "as_of": fact.as_of})
     return rows
+
+
+def show_figure(fig: Any) -> None:
+    """Display a matplotlib Figure as a PNG image output (works headless and in JupyterLab alike)."""
+    import io
+
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    display(Image(data=buf.getvalue(), format="png"))

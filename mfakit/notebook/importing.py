@@ -1,0 +1,51 @@
+"""The import section of notebook 01: read exports, show what would change, merge when asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from mfakit.inventory.model import Inventory
+
+if TYPE_CHECKING:
+    from mfakit.catalog import Catalog
+
+
+def _ask_password(path: Path) -> str:
+    from getpass import getpass
+    return getpass(f"Password for {path.name}: ")
+
+
+def import_preview(inventory: Inventory, files: Iterable[str | Path], apply: bool = False,
+                   catalog: "Catalog | None" = None) -> Any:
+    """Import ``files`` into ``inventory``: a table of added/updated/skipped records (metadata only).
+
+    With ``apply`` the merge is saved atomically to the inventory's file. Errors show as one line.
+    """
+    import pandas as pd
+
+    from mfakit.errors import MfakitError
+    from mfakit.importers import apply_merge, plan_merge, read_exports
+    from mfakit.inventory import save_inventory
+
+    paths = [Path(f).expanduser() for f in files]
+    if not paths:
+        print("No files given: set IMPORT_FILES in the parameters cell to import an export.")
+        return None
+    try:
+        result = read_exports(paths, password_provider=_ask_password)
+    except MfakitError as exc:
+        print(f"import failed: {exc.one_line()}")
+        return None
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    plan = plan_merge(inventory, result.records, catalog if catalog is not None else "auto")
+    counts = plan.counts()
+    print(" · ".join(f"{k} {v}" for k, v in counts.items()))
+    if apply:
+        apply_merge(inventory, plan)
+        save_inventory(inventory)
+        print(f"saved to {inventory.path}")
+    columns = ["action", "issuer", "account", "type", "algorithm", "digits", "period", "service", "reason"]
+    frame = pd.DataFrame(plan.to_list())
+    return frame[[c for c in columns if c in frame.columns]]
