@@ -19,7 +19,7 @@ PasswordProvider = Callable[[Path], str]
 
 __all__ = [
     "APP_NAMES", "ImportResult", "MergePlan", "OtpRecord", "PlanItem", "apply_merge", "plan_merge",
-    "read_export", "read_exports",
+    "read_export", "read_export_bytes", "read_exports",
 ]
 
 
@@ -31,16 +31,20 @@ def _provider(password: str | None, password_provider: PasswordProvider | None) 
     return lambda _path: password
 
 
-def read_exports(paths: Iterable[str | os.PathLike[str]], password_provider: PasswordProvider | None = None,
-                 password: str | None = None) -> ImportResult:
+def read_exports(paths: Iterable[str | os.PathLike[str]] | dict[str, bytes],
+                 password_provider: PasswordProvider | None = None, password: str | None = None) -> ImportResult:
     """Read several exports (any mix of formats and QR images) into one de-duplicated result.
 
+    ``paths`` may also be a ``{name: bytes}`` mapping (a notebook upload widget's files).
     Duplicates within and across files are merged while the secrets are still in memory; Google
     Authenticator batches spread over several images are checked together (missing codes, mixed transfers).
     ``password_provider(path)`` is called only when an encrypted file needs it.
     """
+    from mfakit.importers.detect import parse_data, parse_into
+
     provider = _provider(password, password_provider)
-    files = [Path(p) for p in paths]
+    contents = paths if isinstance(paths, dict) else None  # {name: bytes}, e.g. from a notebook file upload
+    files = [Path(p) for p in (contents or paths)]
     if not files:
         return ImportResult()
     col = Collector(files[0])
@@ -48,9 +52,10 @@ def read_exports(paths: Iterable[str | os.PathLike[str]], password_provider: Pas
     formats: list[str] = []
     for path in files:
         col.path = str(path)
-        from mfakit.importers.detect import parse_into
-
-        formats.append(parse_into(path, col, result, provider))
+        if contents is not None:
+            formats.append(parse_data(bytes(contents[str(path)]), path, col, result, provider))
+        else:
+            formats.append(parse_into(path, col, result, provider))
     final = col.finish(", ".join(dict.fromkeys(formats)))
     final.path = ", ".join(str(p) for p in files)
     final.batches = result.batches
@@ -65,3 +70,8 @@ def read_export(path: str | os.PathLike[str], password: str | None = None,
     Raises :class:`mfakit.errors.ImportFormatError` (one line naming the file) for anything unreadable.
     """
     return read_exports([path], password_provider=password_provider, password=password)
+
+
+def read_export_bytes(data: bytes, name: str = "<upload>", password: str | None = None) -> ImportResult:
+    """Like :func:`read_export` for content already in memory (``name`` is used in messages)."""
+    return read_exports({name: data}, password=password)

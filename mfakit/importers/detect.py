@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from mfakit.importers import aegis, andotp, bitwarden, ente, qr, twofas
-from mfakit.importers.common import decode_text, fail, read_bytes
+from mfakit.importers.common import MAX_FILE_BYTES, decode_text, fail, read_bytes
 from mfakit.importers.record import Collector, ImportResult
 from mfakit.importers.uri_list import add_link, find_link, parse_lines
 
@@ -71,7 +71,14 @@ def _parse_image(data: bytes, path: Path, col: Collector, result: ImportResult) 
 def parse_into(path: Path, col: Collector, result: ImportResult,
                password_provider: PasswordProvider | None = None) -> str:
     """Read ``path``, detect its format and add its records to ``col``; returns the detected format."""
-    data = read_bytes(path)
+    return parse_data(read_bytes(path), path, col, result, password_provider)
+
+
+def parse_data(data: bytes, path: Path, col: Collector, result: ImportResult,
+               password_provider: PasswordProvider | None = None) -> str:
+    """Detect the format of ``data`` (named ``path`` in messages) and add its records to ``col``."""
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(path, f"file is too large ({len(data)} bytes; the limit is {MAX_FILE_BYTES})")
     kind = sniff(data, path)
     if kind == "image":
         return _parse_image(data, path, col, result)
