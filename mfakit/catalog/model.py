@@ -45,6 +45,10 @@ class Service:
     notes: str = ""
     #: other facts with provenance (documentation URL, recovery URL...)
     extra: dict[str, Fact] = field(default_factory=dict)
+    #: which layer defined the service: "curated", or the public catalog it was imported from
+    origin: str = "curated"
+    #: imported facts that a curated fact overrode, keyed like "supports.security_key" (kept for provenance)
+    overridden: dict[str, Fact] = field(default_factory=dict)
 
     def supports_value(self, capability: str) -> bool | None:
         """True / False / None (unknown) for one capability."""

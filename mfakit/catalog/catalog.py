@@ -1,0 +1,167 @@
+"""The catalog as the rest of the kit sees it: curated services with the imported public-catalog layer beneath.
+
+Merging is per fact: a curated fact always wins; an imported fact fills a gap (the first public catalog to say
+it wins, 2fa.directory before the passkeys directory); an imported fact that disagrees with a curated one is
+kept in ``Service.overridden`` for provenance. An imported entry joins the service that owns its domain (or a
+parent domain); its other domains join too unless another service owns them, so realms stay apart
+(2fa.directory lists amazon.co.jp under Amazon, but the curated ``amazon-jp`` keeps it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from mfakit.catalog.curated import load_curated
+from mfakit.catalog.layer import layer_path, layer_services, read_layer
+from mfakit.catalog.matching import MatchIndex
+from mfakit.catalog.model import Match, Service
+from mfakit.catalog.normalize import host_of, normalize_name, parent_domains
+from mfakit.errors import CatalogError
+
+
+@dataclass
+class MergeStats:
+    """What laying the curated catalog over the imported one did."""
+
+    imported_entries: int = 0
+    merged_into_curated: set[str] = field(default_factory=set)
+    new_services: list[str] = field(default_factory=list)
+    #: service id → fact keys ("supports.security_key") where a curated fact overrode a different imported one
+    curated_overrides: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _owner(owners: dict[str, str], host: str) -> str | None:
+    for d in parent_domains(host):
+        sid = owners.get(d)
+        if sid is not None:
+            return sid
+    return None
+
+
+def _unique_id(services: dict[str, Service], svc: Service) -> str:
+    for candidate in (svc.id, svc.domains[0] if svc.domains else "", f"{svc.id}-{svc.origin}"):
+        if candidate and candidate not in services:
+            return candidate
+    n = 2
+    while f"{svc.id}-{n}" in services:
+        n += 1
+    return f"{svc.id}-{n}"
+
+
+def _absorb(target: Service, imp: Service, owners: dict[str, str], stats: MergeStats) -> None:
+    """Fold one imported entry into an existing service, per fact, curated first."""
+    for cap, fact in imp.supports.items():
+        have = target.supports.get(cap)
+        if have is None:
+            target.supports[cap] = fact
+        elif have.origin == "curated" and have.value != fact.value:
+            target.overridden.setdefault(f"supports.{cap}", fact)
+            keys = stats.curated_overrides.setdefault(target.id, [])
+            if f"supports.{cap}" not in keys:
+                keys.append(f"supports.{cap}")
+    for key, fact in imp.extra.items():
+        target.extra.setdefault(key, fact)
+    new_domains = [d for d in imp.domains if d not in owners]
+    if new_domains:
+        target.domains = tuple(dict.fromkeys([*target.domains, *new_domains]))
+        for d in new_domains:
+            owners[d] = target.id
+    if host_of(imp.name) is None:  # a real name, not a domain used as the name
+        key = normalize_name(imp.name)
+        known = {normalize_name(t) for t in (target.name, target.id, *target.aliases)}
+        if key and key not in known:
+            target.aliases = (*target.aliases, imp.name)
+    if not target.category and imp.category:
+        target.category = imp.category
+    if not target.notes and imp.notes and target.origin != "curated":
+        target.notes = imp.notes
+
+
+def merge(curated: Iterable[Service], imported: Iterable[Service]) -> tuple[dict[str, Service], MergeStats]:
+    """Lay curated services over imported ones; returns the services by id and what happened."""
+    services: dict[str, Service] = {}
+    owners: dict[str, str] = {}
+    stats = MergeStats()
+    for svc in curated:
+        services[svc.id] = svc
+        for d in svc.domains:
+            owners.setdefault(d, svc.id)
+    for imp in imported:
+        stats.imported_entries += 1
+        sid = _owner(owners, imp.domains[0]) if imp.domains else None
+        if sid is not None:
+            target = services[sid]
+            if target.origin == "curated":
+                stats.merged_into_curated.add(sid)
+            _absorb(target, imp, owners, stats)
+            continue
+        imp.id = _unique_id(services, imp)
+        imp.domains = tuple(d for d in imp.domains if d not in owners)
+        services[imp.id] = imp
+        stats.new_services.append(imp.id)
+        for d in imp.domains:
+            owners[d] = imp.id
+    return services, stats
+
+
+class Catalog:
+    """Services by id, with matching. Build it with :func:`load_catalog`."""
+
+    def __init__(self, services: dict[str, Service], sources: dict[str, Any] | None = None,
+                 stats: MergeStats | None = None) -> None:
+        self.services = services
+        self.sources = sources or {}
+        self.stats = stats or MergeStats()
+        self._index: MatchIndex | None = None
+
+    def __len__(self) -> int:
+        return len(self.services)
+
+    def __repr__(self) -> str:
+        curated = sum(1 for s in self.services.values() if s.origin == "curated")
+        return f"Catalog({len(self.services)} services, {curated} curated)"
+
+    @property
+    def index(self) -> MatchIndex:
+        if self._index is None:
+            self._index = MatchIndex(self.services.values())
+        return self._index
+
+    def get(self, service_id: str) -> Service | None:
+        """The service with this id (exact, else case-insensitive), or None."""
+        svc = self.services.get(service_id)
+        if svc is None and isinstance(service_id, str):
+            sid = self.index.by_id.get(service_id.lower())
+            svc = self.services.get(sid) if sid else None
+        return svc
+
+    def match(self, name: str | None, domain: str | None = None, account: str | None = None) -> Match:
+        """Match an account to a service by id, domain, name or alias; not certain → ``service`` is None."""
+        return self.index.match(name, domain=domain, account=account)
+
+    def find(self, query: str, domain: str | None = None) -> Service:
+        """The one service a user meant (CLI): an unknown or ambiguous query → CatalogError."""
+        m = self.match(query, domain=domain)
+        if m.service is not None:
+            return m.service
+        if m.candidates:
+            raise CatalogError(f"{query!r} is not certain: it could be {', '.join(m.candidates)} (give the id)")
+        raise CatalogError(f"no service in the catalog matches {query!r}")
+
+
+def load_catalog(include_imported: bool = True, catalog_dir: Path | None = None,
+                 curated_path: Path | None = None) -> Catalog:
+    """The curated catalog, plus the imported layer (``CATALOG_DIR/imported.json``) when present and asked for."""
+    curated = load_curated(curated_path)
+    sources: dict[str, Any] = {}
+    imported: list[Service] = []
+    if include_imported:
+        path = layer_path(catalog_dir)
+        doc = read_layer(path)
+        if doc is not None:
+            imported = layer_services(doc, path)
+            sources = doc.get("sources") or {}
+    services, stats = merge(curated, imported)
+    return Catalog(services, sources, stats)
