@@ -19,7 +19,7 @@ KNOWN_AAGUIDS: dict[str, str] = {
     "c5ef55ff-ad9a-4b9f-b580-adebafe026d0": "YubiKey 5Ci",
     "c1f9a0bc-1dd2-404a-b27f-8e29047a43fd": "YubiKey 5 NFC FIPS",
     "73bb0cd4-e502-49b8-9c6f-b59445bf720b": "YubiKey 5 FIPS Series (5 Nano / 5C)",
-    SOFTKEY_AAGUID: "mfakit software authenticator (demo/test device, not a real key)",
+    SOFTKEY_AAGUID: "mfakit software authenticator (not a real key)",
 }
 
 
