@@ -24,7 +24,8 @@ import pytest
 from e2e_procs import free_port, kill_mentioning, stop_group, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
+#: The notebooks under test (``$MFAKIT_E2E_NOTEBOOKS`` points the suite at another folder).
+NOTEBOOKS = Path(os.environ.get("MFAKIT_E2E_NOTEBOOKS", ROOT / "notebooks"))
 EXAMPLE_INVENTORY = ROOT / "data" / "example" / "inventory.yaml"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"

@@ -1,0 +1,81 @@
+"""02-plan-and-progress: record a change with the widget as a person would, and check the file on disk.
+
+Choose GitHub, add a security key "Titan 2", remove the TOTP factor, press "Record change": the inventory
+file must now hold the new key and no TOTP, still load (validate), keep the user's comments, and the plan
+table under the widget must re-render with GitHub's new state.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page
+
+from conftest import NOTEBOOKS, SCREENSHOTS, Lab
+from e2e_lab import run_notebook
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT_ID = "github"
+NEW_KEY = "Titan 2"
+PLAN_NOTEBOOK = next(iter(sorted(NOTEBOOKS.glob("02-*.ipynb"))), None)
+
+
+def _field(record: Locator, kind: str, label: str) -> Locator:
+    """The ipywidgets control (``select``/``input``) whose label reads ``label``."""
+    widget = record.locator(f".widget-{kind}", has=record.page.locator("label.widget-label",
+                                                                        has_text=re.compile(f"^{label}$")))
+    return widget.locator("select" if kind == "dropdown" else "input").first
+
+
+def _full_line_comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+
+
+@pytest.mark.skipif(PLAN_NOTEBOOK is None, reason="notebooks/02-*.ipynb has not landed yet")
+def test_e2e_record_change_widget_updates_file_and_plan(lab: Lab, page: Page, fresh_inventory: Path) -> None:
+    from mfakit.catalog import load_catalog
+    from mfakit.inventory import load_inventory
+    from mfakit.plan import build_plan
+
+    original_text = fresh_inventory.read_text()
+    before = load_inventory(fresh_inventory).find(ACCOUNT_ID)
+    totp = next(f for f in before.factors if f.type == "totp")
+    assert PLAN_NOTEBOOK is not None
+    run_notebook(page, lab.base_url, lab.token, PLAN_NOTEBOOK.name)
+
+    record = page.locator(".mfakit-record").first
+    record.scroll_into_view_if_needed()
+    _field(record, "dropdown", "Account").select_option(label=before.display)
+    remove = _field(record, "dropdown", "Remove")
+    # The Remove choices follow the chosen account (a round trip through the kernel).
+    remove.locator("option", has_text=totp.spec()).wait_for(state="attached")
+    _field(record, "dropdown", "Add").select_option(label="security_key")
+    where = _field(record, "text", "Where")
+    where.fill(NEW_KEY)
+    where.press("Tab")
+    remove.select_option(label=totp.spec())
+    record.locator("button.widget-button", has_text="Record change").click()
+
+    row = record.locator(f'table.mfakit-plan tr[data-account="{ACCOUNT_ID}"]')
+    row.wait_for()
+    shown_state = row.locator("td.state").inner_text().strip()
+    record.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SCREENSHOTS / f"{PLAN_NOTEBOOK.stem}-record.png"))
+
+    after_inv = load_inventory(fresh_inventory)  # raises if the file no longer validates
+    after = after_inv.find(ACCOUNT_ID)
+    assert any(f.type == "security_key" and f.where == NEW_KEY for f in after.factors), after.factors
+    assert not after.has("totp"), after.factors
+    assert len(after_inv.accounts) == len(load_inventory(lab.inventory).accounts)
+    new_text = fresh_inventory.read_text()
+    missing = [c for c in _full_line_comments(original_text) if c not in new_text]
+    assert not missing, f"comments lost on save: {missing}"
+    assert _full_line_comments(original_text), "the example inventory should have comments to keep"
+
+    expected = next(r.state for r in build_plan(after_inv, load_catalog()) if r.account_id == ACCOUNT_ID)
+    assert shown_state == expected, f"re-rendered plan shows {shown_state!r}, the plan says {expected!r}"
+    message = record.locator(".widget-html", has_text="saved to").inner_text()
+    assert before.display in message and "security_key" in message and "totp" in message, message
