@@ -50,9 +50,17 @@ def _unique_id(services: dict[str, Service], svc: Service) -> str:
     return f"{svc.id}-{n}"
 
 
-def _absorb(target: Service, imp: Service, owners: dict[str, str], stats: MergeStats) -> None:
-    """Fold one imported entry into an existing service, per fact, curated first."""
-    for cap, fact in imp.supports.items():
+def _absorb(target: Service, imp: Service, owners: dict[str, str], stats: MergeStats, facts: bool = True) -> None:
+    """Fold one imported entry into an existing service, per fact, curated first.
+
+    ``facts=False`` (an entry that joined through a parent domain, e.g. azure.microsoft.com → microsoft) adds
+    only its domains and name: its facts describe a sub-product and must not fill the service's gaps.
+    """
+    if not facts:
+        imp_supports: dict[str, Any] = {}
+    else:
+        imp_supports = imp.supports
+    for cap, fact in imp_supports.items():
         have = target.supports.get(cap)
         if have is None:
             target.supports[cap] = fact
@@ -61,7 +69,7 @@ def _absorb(target: Service, imp: Service, owners: dict[str, str], stats: MergeS
             keys = stats.curated_overrides.setdefault(target.id, [])
             if f"supports.{cap}" not in keys:
                 keys.append(f"supports.{cap}")
-    for key, fact in imp.extra.items():
+    for key, fact in (imp.extra.items() if facts else ()):
         target.extra.setdefault(key, fact)
     new_domains = [d for d in imp.domains if d not in owners]
     if new_domains:
@@ -75,7 +83,7 @@ def _absorb(target: Service, imp: Service, owners: dict[str, str], stats: MergeS
             target.aliases = (*target.aliases, imp.name)
     if not target.category and imp.category:
         target.category = imp.category
-    if not target.notes and imp.notes and target.origin != "curated":
+    if facts and not target.notes and imp.notes and target.origin != "curated":
         target.notes = imp.notes
 
 
@@ -83,6 +91,7 @@ def merge(curated: Iterable[Service], imported: Iterable[Service]) -> tuple[dict
     """Lay curated services over imported ones; returns the services by id and what happened."""
     services: dict[str, Service] = {}
     owners: dict[str, str] = {}
+    borrowed: set[str] = set()  # domains a service gained through a parent-domain join
     stats = MergeStats()
     for svc in curated:
         services[svc.id] = svc
@@ -90,12 +99,17 @@ def merge(curated: Iterable[Service], imported: Iterable[Service]) -> tuple[dict
             owners.setdefault(d, svc.id)
     for imp in imported:
         stats.imported_entries += 1
-        sid = _owner(owners, imp.domains[0]) if imp.domains else None
+        primary = imp.domains[0] if imp.domains else ""
+        sid = _owner(owners, primary) if primary else None
         if sid is not None:
             target = services[sid]
             if target.origin == "curated":
                 stats.merged_into_curated.add(sid)
-            _absorb(target, imp, owners, stats)
+            exact = primary in owners and primary not in borrowed
+            before = set(owners)
+            _absorb(target, imp, owners, stats, facts=exact)
+            if not exact:
+                borrowed.update(set(owners) - before)
             continue
         imp.id = _unique_id(services, imp)
         imp.domains = tuple(d for d in imp.domains if d not in owners)

@@ -37,6 +37,8 @@ def _parse_yaml(path: Path, text: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise CatalogError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. a timestamp like 2026-02-30
+        raise CatalogError(f"invalid YAML value: {exc}", path) from None
 
 
 def _to_jsonable(obj: Any) -> Any:

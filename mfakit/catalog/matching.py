@@ -1,7 +1,8 @@
 """Matching an account (service name, domain, account) to a catalog service, never guessing.
 
 Order: an explicit domain (or a URL/domain written as the name, or a URL as the account) → the service owning
-that host or its nearest parent domain; an exact id; a normalised name or alias (see normalize.py). When a
+that host or its nearest parent domain; an exact id (case-sensitive: ids are lower-case tokens such as
+``amazon-jp``); a normalised name or alias (see normalize.py). When a
 name fits several services (e.g. "Amazon": amazon.com and amazon.co.jp are separate realms), hints decide only
 if they are unambiguous: a service owning the account's e-mail domain, or the one whose realm is the account's
 or domain's country TLD (``taro@example.co.jp`` → the ``jp`` realm). Otherwise the match is ``ambiguous`` with
@@ -105,9 +106,8 @@ class MatchIndex:
         hints = [h for h in (dom_host, acct_host) if h]
         text = (name or "").strip()
         if text:
-            exact = self.by_id.get(text.lower())
-            if exact:
-                return Match(self.services[exact], "id")
+            if text in self.services:  # ids are exact (case-sensitive): "Amazon" is a name, "amazon" the id
+                return Match(self.services[text], "id")
             if "." in text or "/" in text:
                 sid = self.by_host(host_of(text))
                 if sid:

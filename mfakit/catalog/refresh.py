@@ -8,7 +8,8 @@ from typing import Any, Callable
 
 from mfakit.catalog.catalog import merge
 from mfakit.catalog.curated import load_curated
-from mfakit.catalog.layer import KINDS, layer_path, layer_services, read_layer, read_catalog_file, write_layer
+from mfakit.catalog.layer import (KINDS, check_date, layer_path, layer_services, read_catalog_file, read_layer,
+                                  write_layer)
 from mfakit.catalog.model import Service
 from mfakit.errors import CatalogError
 
@@ -58,6 +59,8 @@ def refresh(files: list[Path], as_of: str | None = None, catalog_dir: Path | Non
     """
     if not files:
         raise CatalogError("give at least one catalog file (2fa.directory API v3/v4 or passkeys directory API v1)")
+    if as_of is not None:
+        check_date(as_of)
     path = layer_path(catalog_dir)
     sources, by_kind = _previous(path)
     curated = load_curated()
