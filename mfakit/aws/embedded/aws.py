@@ -79,6 +79,12 @@ class EmbeddedAWS:
             raise ValueError(kind)
         self.state.root_mfa = kind  # type: ignore[assignment]
 
+    def seed_mfa_device(self, user: str, serial: str, kind: str) -> None:
+        """State set-up for demos and the audit: give ``user`` an enabled MFA device of a kind the API cannot
+        create (``u2f`` security key, ``hardware`` token, ``sms``). Not an AWS API call."""
+        self.backend.get_user(user).enable_mfa_device(serial, "", "")
+        self.state.device_kinds[serial] = kind
+
     @property
     def stats(self) -> dict[str, int]:
         return {"calls": self.enforcer.calls, "denied": self.enforcer.denied}

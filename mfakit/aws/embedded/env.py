@@ -32,6 +32,7 @@ def isolated_env(region: str) -> Iterator[None]:
         "AWS_EC2_METADATA_DISABLED": "true",
         "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
         "MOTO_ALLOW_NONEXISTENT_REGION": "false",
+        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",  # the walkthrough needs no AMIs; saves ~0.5 s
     }
     saved = {k: os.environ.get(k) for k in (*wanted, *_CLEARED)}
     try:

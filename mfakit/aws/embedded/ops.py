@@ -85,6 +85,18 @@ def change_password(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
     return ok({})
 
 
+def update_login_profile(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    """moto wipes the password when only PasswordResetRequired is given; AWS keeps it."""
+    user = e.backend.users.get(str(api.get("UserName", "")))
+    if user is None or not user.password:
+        return error("NoSuchEntity", f"Login Profile for User {api.get('UserName')} cannot be found.", 404)
+    if api.get("Password"):
+        user.password = str(api["Password"])
+    if "PasswordResetRequired" in api:
+        user.password_reset_required = bool(api["PasswordResetRequired"])
+    return ok({})
+
+
 def _device_exists(e: "Enforcer", serial: str) -> bool:
     if serial in e.backend.virtual_mfa_devices:
         return True
@@ -174,6 +186,7 @@ PRE_POLICY: dict[str, Handler] = {
 IMPLEMENTED: dict[str, Handler] = {
     "EnableMFADevice": enable_mfa_device,
     "ChangePassword": change_password,
+    "UpdateLoginProfile": update_login_profile,
     "TagMFADevice": tag_mfa_device,
     "UntagMFADevice": untag_mfa_device,
     "ListMFADeviceTags": list_mfa_device_tags,

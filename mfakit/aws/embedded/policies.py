@@ -34,7 +34,7 @@ def user_policy_sources(backend: Any, user_name: str) -> list[tuple[str, str, An
         for arn, pol in owner.managed_policies.items():
             vid, doc = _default_version(pol)
             kind = "aws-managed" if ":aws:policy/" in arn else "user-managed"
-            out.append((pol.name, f"{arn}#{vid}", doc, kind))
+            out.append((pol.name, f"{arn}#{pol.id}#{vid}", doc, kind))  # id: a re-created policy is new
 
     def add_inline(owner: Any, kind: str) -> None:
         for name, doc in owner.policies.items():

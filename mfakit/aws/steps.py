@@ -1,0 +1,71 @@
+"""Step results of the walkthrough, and the runner that turns one boto3 call into a plain result.
+
+A step's ``decision`` is what AWS (embedded or live) actually answered: ``allowed`` for success,
+``explicitDeny`` / ``implicitDeny`` read from an AccessDenied message, else the error code
+(``EntityAlreadyExists``, ``AccessDenied`` for a refused MFA code ...). The ``reason`` comes from the kit's
+evaluator run on the same policies and request context, so a table can say *why*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+DENY_CODES = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
+
+
+@dataclass
+class StepResult:
+    """One row of the walkthrough table."""
+
+    step: int
+    name: str
+    title: str
+    principal: str
+    action: str
+    call: str
+    mfa: str  # aws:MultiFactorAuthPresent in the request: absent | false | true | - (administrator)
+    expected: str
+    decision: str = ""
+    reason: str = ""
+    ok: bool = False
+    console: bool = False  # a console step (modelled on the embedded AWS, guided on a real account)
+    explain: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def classify(exc: Exception) -> tuple[str, str]:
+    """(decision, message) for a botocore ClientError; other exceptions propagate to the caller."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(exc, ClientError):
+        raise exc
+    err = exc.response.get("Error", {})
+    code, msg = str(err.get("Code", "")), str(err.get("Message", ""))
+    if code in DENY_CODES and "is not authorized to perform" in msg:
+        return ("explicitDeny" if "explicit deny" in msg else "implicitDeny"), msg
+    return code, msg
+
+
+def run_call(result: StepResult, fn: Callable[[], Any]) -> Any:
+    """Run ``fn``; fill decision/ok; return its response (None when it failed)."""
+    try:
+        resp = fn()
+    except Exception as exc:  # noqa: BLE001 - classify() re-raises anything that is not a ClientError
+        result.decision, msg = classify(exc)
+        if not result.reason or result.decision not in ("explicitDeny", "implicitDeny", "allowed"):
+            result.reason = msg
+        result.ok = result.decision == result.expected
+        return None
+    result.decision = "allowed"
+    result.ok = result.expected == "allowed"
+    return resp
+
+
+def rows(results: list[StepResult]) -> list[dict[str, Any]]:
+    """Plain dicts for JSON/DataFrames (explanations left out; see ``StepResult.explain``)."""
+    keep = ("step", "name", "title", "principal", "action", "call", "mfa", "expected", "decision", "reason",
+            "ok", "console")
+    return [{k: getattr(r, k) for k in keep} for r in results]
