@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_procs import free_port, kill_mentioning, stop_group, wait_for_http
+from e2e_procs import die_with_parent, free_port, kill_mentioning, stop_group, terminate_as_interrupt, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The notebooks under test (``$MFAKIT_E2E_NOTEBOOKS`` points the suite at another folder).
@@ -51,6 +51,11 @@ class Lab:
     root: Path
     inventory: Path
     runtime_dir: Path
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A CI timeout's SIGTERM still runs the finalizers that stop JupyterLab and Chromium."""
+    terminate_as_interrupt()
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
@@ -138,7 +143,8 @@ def lab(e2e_tmp: Path) -> Iterator[Lab]:
            "--LabApp.expose_app_in_browser=True"]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True,
+                                preexec_fn=die_with_parent)
     running = Lab(f"http://127.0.0.1:{port}", token, root, inventory, Path(env["JUPYTER_RUNTIME_DIR"]))
     try:
         wait_for_http(f"{running.base_url}/api", proc, timeout=60, log=log)

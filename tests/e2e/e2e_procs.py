@@ -58,6 +58,24 @@ def stop_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
         pass
 
 
+def die_with_parent() -> None:
+    """``preexec_fn``: the child gets SIGTERM when the test process dies, however it dies (Linux prctl)."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def terminate_as_interrupt() -> None:
+    """Make SIGTERM behave like Ctrl-C in the test process, so fixture finalizers still stop what we started."""
+    def _raise(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt("SIGTERM")
+    signal.signal(signal.SIGTERM, _raise)
+
+
 def pids_mentioning(marker: str) -> list[int]:
     """Ids of live processes whose command line contains ``marker`` (a temp path unique to this run)."""
     found: list[int] = []
