@@ -48,17 +48,6 @@ class ResourceMatcher:
                 hit = True
         return hit
 
-    def first_match(self, resource: str, ctx: Mapping[str, Any]) -> str | None:
-        """The first pattern that matches (for explanations)."""
-        for p in self.patterns:
-            t = parse_template(p, bool(self.templates))
-            if t is None:
-                if (p == "*" or GlobSet([p])(resource)):
-                    return p
-            elif substitute_glob(t, ctx)(resource) is not None:
-                return p
-        return None
-
 
 @dataclass
 class Statement:

@@ -54,10 +54,10 @@ def inspect_statement(st: "Statement", action_lower: str, resource: str,
     checks = [c.check(lc) for c in st.conditions]
     applied = all(c.held for c in checks)
     return StatementMatch(st.policy, st.sid, st.index, st.effect, checks, applied,
-                          _element_note(st, action_lower, resource))
+                          _element_note(st))
 
 
-def _element_note(st: "Statement", action_lower: str, resource: str) -> str:
+def _element_note(st: "Statement") -> str:
     act = "NotAction does not list the action" if st.not_action else "Action matches"
     res = "NotResource does not list the resource" if st.not_resource else "Resource matches"
     return f"{act}; {res}"
