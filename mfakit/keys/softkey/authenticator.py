@@ -108,6 +108,9 @@ class SoftKey(CtapDevice):
             resp = self._dispatch(data[0], data[1:], event, on_keepalive)
         except CtapError as exc:
             return struct.pack(">B", int(exc.code))
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+            # a well-formed CBOR map with fields of the wrong type, as a real key would answer it
+            return struct.pack(">B", int(ERR.CBOR_UNEXPECTED_TYPE))
         return b"\x00" + (cbor.encode(resp) if resp else b"")
 
     # ------------------------------------------------------------------ simulation
