@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
+from mfakit.errors import ImportFormatError
 from mfakit.importers.google_migration import check_batches
 from mfakit.importers.merge import MergePlan, PlanItem, apply_merge, plan_merge
 from mfakit.importers.record import APP_NAMES, Collector, ImportResult, OtpRecord
@@ -52,10 +53,15 @@ def read_exports(paths: Iterable[str | os.PathLike[str]] | dict[str, bytes],
     formats: list[str] = []
     for path in files:
         col.path = str(path)
-        if contents is not None:
-            formats.append(parse_data(bytes(contents[str(path)]), path, col, result, provider))
-        else:
-            formats.append(parse_into(path, col, result, provider))
+        try:
+            if contents is not None:
+                formats.append(parse_data(bytes(contents[str(path)]), path, col, result, provider))
+            else:
+                formats.append(parse_into(path, col, result, provider))
+        except (TypeError, KeyError, AttributeError, IndexError, ValueError, OverflowError, RecursionError) as exc:
+            # a shape no parser check anticipated: still one line naming the file, and never the value
+            raise ImportFormatError(f"unexpected content in the export ({type(exc).__name__}); "
+                                    "is the file damaged?", path) from None
     final = col.finish(", ".join(dict.fromkeys(formats)))
     final.path = ", ".join(str(p) for p in files)
     final.batches = result.batches

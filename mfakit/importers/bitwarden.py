@@ -48,8 +48,9 @@ def parse_bitwarden_json(doc: dict[str, Any], path: Path, col: Collector) -> str
     if doc.get("encrypted") is True:
         raise fail(path, "this Bitwarden export is password-protected; export it again as unencrypted JSON "
                          "(and delete that file after importing)")
-    folders = {f.get("id"): f.get("name") for f in doc.get("folders") or []
-               if isinstance(f, dict) and isinstance(f.get("name"), str)}
+    raw_folders = doc.get("folders") if isinstance(doc.get("folders"), list) else []
+    folders = {f["id"]: f["name"] for f in raw_folders
+               if isinstance(f, dict) and isinstance(f.get("id"), str) and isinstance(f.get("name"), str)}
     for i, item in enumerate(doc["items"], start=1):
         if not isinstance(item, dict):
             raise fail(path, f"Bitwarden item #{i}: not an object")
@@ -60,7 +61,7 @@ def parse_bitwarden_json(doc: dict[str, Any], path: Path, col: Collector) -> str
             raise fail(path, f"Bitwarden item #{i}: the TOTP field is not text")
         name = item.get("name") if isinstance(item.get("name"), str) else ""
         username = login.get("username") if isinstance(login.get("username"), str) else ""
-        folder = folders.get(item.get("folderId"))
+        folder = folders.get(item["folderId"]) if isinstance(item.get("folderId"), str) else None
         _add(login["totp"], name, username, (folder,) if folder else (), f"Bitwarden item #{i}", path, col)
     return "bitwarden"
 

@@ -65,8 +65,9 @@ def parse_twofas(doc: dict[str, Any], path: Path, col: Collector,
         services = decrypt_services(doc["servicesEncrypted"], path, password_provider)
     if not isinstance(services, list):
         raise fail(path, "2FAS backup: 'services' is missing or not a list")
-    groups = {g.get("id"): g.get("name") for g in doc.get("groups") or []
-              if isinstance(g, dict) and isinstance(g.get("name"), str)}
+    raw_groups = doc.get("groups") if isinstance(doc.get("groups"), list) else []
+    groups = {g["id"]: g["name"] for g in raw_groups
+              if isinstance(g, dict) and isinstance(g.get("id"), str) and isinstance(g.get("name"), str)}
     for i, s in enumerate(services, start=1):
         if not isinstance(s, dict):
             raise fail(path, f"2FAS service #{i}: not an object")
@@ -77,7 +78,7 @@ def parse_twofas(doc: dict[str, Any], path: Path, col: Collector,
             secret = secret_bytes(s.get("secret"), otp_type)
             issuer = otp.get("issuer") if isinstance(otp.get("issuer"), str) and otp.get("issuer") else name
             account = otp.get("account") or otp.get("label") or ""
-            gid = s.get("groupId")
+            gid = s.get("groupId") if isinstance(s.get("groupId"), str) else None
             record = make_record(issuer=issuer, account=account, otp_type=otp_type, algorithm=otp.get("algorithm"),
                                  digits=otp.get("digits"), period=otp.get("period"), counter=otp.get("counter"),
                                  fmt="2fas", groups=(groups[gid],) if gid in groups else (), source=str(path))
