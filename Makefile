@@ -29,7 +29,7 @@ demo: $(STAMP)
 	$(MFAKIT) aws demo
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --nbmake --nbmake-timeout=300 tests notebooks
+	$(PY) -m pytest -n 2 --nbmake --nbmake-timeout=300 --ignore=tests/e2e tests notebooks
 
 $(VENV)/.e2e-stamp: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,e2e]'
@@ -42,6 +42,7 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check 'principalmapper==1.1.5'
 	$(PY) bench/run_all.py
 
 strip: $(STAMP)
