@@ -12,6 +12,7 @@ Curated names take precedence over names that only the imported public catalogs 
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from typing import Iterable
 
@@ -108,8 +109,9 @@ class MatchIndex:
         if text:
             if text in self.services:  # ids are exact (case-sensitive): "Amazon" is a name, "amazon" the id
                 return Match(self.services[text], "id")
-            if "." in text or "/" in text:
-                sid = self.by_host(host_of(text))
+            wide = unicodedata.normalize("NFKC", text)
+            if "." in wide or "/" in wide:
+                sid = self.by_host(host_of(wide))
                 if sid:
                     return Match(self.services[sid], "domain")
             key = normalize_name(text)
