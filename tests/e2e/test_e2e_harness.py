@@ -11,7 +11,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from conftest import SCREENSHOTS, Lab
+from e2e_config import SCREENSHOTS, Lab
 from e2e_lab import error_outputs, open_notebook, run_all, run_notebook, wait_until_done
 
 pytestmark = pytest.mark.e2e

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from conftest import NOTEBOOKS, SCREENSHOTS, Lab
+from e2e_config import NOTEBOOKS, SCREENSHOTS, Lab
 from e2e_lab import run_notebook, screenshot
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page
 
-from conftest import NOTEBOOKS, SCREENSHOTS, Lab
+from e2e_config import NOTEBOOKS, SCREENSHOTS, Lab
 from e2e_lab import run_notebook, wait_until_done
 
 pytestmark = pytest.mark.e2e
