@@ -24,7 +24,7 @@ def notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
                 cell.metadata["tags"] = ["parameters"]
             nb.cells.append(cell)
     for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i:02d}"
+        cell["id"] = str(i)  # the ids nbstripout would give
     return nb
 
 
