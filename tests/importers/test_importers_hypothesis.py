@@ -26,7 +26,7 @@ if not FIXTURES.is_dir():
 FILES = {p.name: p.read_bytes() for p in sorted(FIXTURES.rglob("*")) if p.is_file()}
 SECRETS = secrets_in_fixtures(FIXTURES)
 NEEDLES = {e.lower() for s in SECRETS for e in encodings(s)}
-COMMON = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+COMMON = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                   derandomize=True)
 
 
