@@ -9,6 +9,7 @@ parent domain); its other domains join too unless another service owns them, so 
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -50,7 +51,8 @@ def _unique_id(services: dict[str, Service], svc: Service) -> str:
     return f"{svc.id}-{n}"
 
 
-def _absorb(target: Service, imp: Service, owners: dict[str, str], stats: MergeStats, facts: bool = True) -> None:
+def _absorb(target: Service, imp: Service, owners: dict[str, str], stats: MergeStats,
+            facts: bool = True) -> list[str]:
     """Fold one imported entry into an existing service, per fact, curated first.
 
     ``facts=False`` (an entry that joined through a parent domain, e.g. azure.microsoft.com → microsoft) adds
@@ -85,6 +87,7 @@ def _absorb(target: Service, imp: Service, owners: dict[str, str], stats: MergeS
         target.category = imp.category
     if facts and not target.notes and imp.notes and target.origin != "curated":
         target.notes = imp.notes
+    return new_domains
 
 
 def merge(curated: Iterable[Service], imported: Iterable[Service]) -> tuple[dict[str, Service], MergeStats]:
@@ -106,10 +109,9 @@ def merge(curated: Iterable[Service], imported: Iterable[Service]) -> tuple[dict
             if target.origin == "curated":
                 stats.merged_into_curated.add(sid)
             exact = primary in owners and primary not in borrowed
-            before = set(owners)
-            _absorb(target, imp, owners, stats, facts=exact)
+            added = _absorb(target, imp, owners, stats, facts=exact)
             if not exact:
-                borrowed.update(set(owners) - before)
+                borrowed.update(added)
             continue
         imp.id = _unique_id(services, imp)
         imp.domains = tuple(d for d in imp.domains if d not in owners)
@@ -171,11 +173,17 @@ def load_catalog(include_imported: bool = True, catalog_dir: Path | None = None,
     curated = load_curated(curated_path)
     sources: dict[str, Any] = {}
     imported: list[Service] = []
-    if include_imported:
-        path = layer_path(catalog_dir)
-        doc = read_layer(path)
-        if doc is not None:
-            imported = layer_services(doc, path)
-            sources = doc.get("sources") or {}
-    services, stats = merge(curated, imported)
+    gc_was_on = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects, no cycles: collection passes only cost time
+    try:
+        if include_imported:
+            path = layer_path(catalog_dir)
+            doc = read_layer(path)
+            if doc is not None:
+                imported = layer_services(doc, path)
+                sources = doc.get("sources") or {}
+        services, stats = merge(curated, imported)
+    finally:
+        if gc_was_on:
+            gc.enable()
     return Catalog(services, sources, stats)

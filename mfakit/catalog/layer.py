@@ -110,13 +110,26 @@ def service_to_json(svc: Service) -> dict[str, Any]:
     }
 
 
-def service_from_json(raw: dict[str, Any]) -> Service:
+def service_from_json(raw: dict[str, Any], facts: dict[tuple[Any, ...], Fact] | None = None) -> Service:
+    """A Service from its layer JSON. ``facts`` interns identical facts (thousands share a source and date)."""
     origin = raw["origin"]
+    cache = {} if facts is None else facts
+
+    def fact(v: list[Any]) -> Fact:
+        value = v[0]
+        if isinstance(value, (bool, str, int, float)) or value is None:
+            key = (type(value), value, v[1], v[2], origin)
+            got = cache.get(key)
+            if got is None:
+                got = cache[key] = Fact(value, v[1], v[2], origin)
+            return got
+        return Fact(value, v[1], v[2], origin)
+
     return Service(
         id=raw["id"], name=raw["name"], domains=tuple(raw["domains"]), category=raw.get("category", ""),
         notes=raw.get("notes", ""), origin=origin,
-        supports={k: Fact(v[0], v[1], v[2], origin) for k, v in raw["supports"].items()},
-        extra={k: Fact(v[0], v[1], v[2], origin) for k, v in raw["extra"].items()},
+        supports={k: fact(v) for k, v in raw["supports"].items()},
+        extra={k: fact(v) for k, v in raw["extra"].items()},
     )
 
 
@@ -142,9 +155,10 @@ def read_layer(path: Path) -> dict[str, Any] | None:
 def layer_services(doc: dict[str, Any], path: Path) -> list[Service]:
     """Imported services in merge order (by kind)."""
     out: list[Service] = []
+    facts: dict[tuple[Any, ...], Fact] = {}
     try:
         for kind in KINDS:
-            out.extend(service_from_json(raw) for raw in doc["services"].get(kind, []))
+            out.extend(service_from_json(raw, facts) for raw in doc["services"].get(kind, []))
     except (KeyError, TypeError, IndexError, AttributeError):
         raise CatalogError("the imported catalog layer is damaged; run 'mfakit catalog refresh' again", path) \
             from None

@@ -17,6 +17,10 @@ _DROP_CATEGORIES = ("P", "S", "Z", "C")  # punctuation, symbols, separators, con
 _HOST_RE = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
 
 
+_ASCII_DROP = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     """One character after NFKC and casefold: Latin marks dropped, hiragana → katakana, punctuation → ''."""
     cat = unicodedata.category(ch)
@@ -35,8 +39,10 @@ def _fold_char(ch: str) -> str:
 @lru_cache(maxsize=65536)
 def normalize_name(text: str) -> str:
     """The matching key of a service name: insensitive to case, width, diacritics and punctuation."""
+    if text.isascii():  # fast path: NFKC is the identity, and every non-alphanumeric is punctuation/space
+        return _ASCII_DROP.sub("", text.lower())
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(_fold_char(ch) for ch in folded)
+    return "".join(map(_fold_char, folded))
 
 
 def host_of(text: str | None) -> str | None:

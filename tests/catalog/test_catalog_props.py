@@ -92,7 +92,7 @@ def _parse(data: Any) -> None:
             assert isinstance(fact.value, bool) and fact.source and fact.as_of == "2026-01-01"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(V3 | DOMAIN_KEYED | JSON)
 def test_importers_raise_only_catalog_errors(data: Any) -> None:
     _parse(data)
@@ -125,3 +125,13 @@ def test_truncated_real_shapes_raise_only_catalog_errors(tmp_path_factory, cut: 
         assert cut >= len(text) and services
     except CatalogError as exc:
         assert "cut.json" in str(exc)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_ascii_fast_path_equals_the_general_path(text: str) -> None:
+    import unicodedata
+
+    from mfakit.catalog.normalize import _fold_char
+
+    general = "".join(map(_fold_char, unicodedata.normalize("NFKC", text).casefold()))
+    assert normalize_name(text) == general
