@@ -44,18 +44,22 @@ def read_exports(paths: Iterable[str | os.PathLike[str]] | dict[str, bytes],
     from mfakit.importers.detect import parse_data, parse_into
 
     provider = _provider(password, password_provider)
-    contents = paths if isinstance(paths, dict) else None  # {name: bytes}, e.g. from a notebook file upload
-    files = [Path(p) for p in (contents or paths)]
-    if not files:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if isinstance(paths, dict):  # {name: bytes}, e.g. from a notebook file-upload widget
+        items: list[tuple[Path, bytes | None]] = [(Path(name), bytes(data)) for name, data in paths.items()]
+    else:
+        items = [(Path(p), None) for p in paths]
+    if not items:
         return ImportResult()
-    col = Collector(files[0])
+    col = Collector(items[0][0])
     result = ImportResult()
     formats: list[str] = []
-    for path in files:
+    for path, data in items:
         col.path = str(path)
         try:
-            if contents is not None:
-                formats.append(parse_data(bytes(contents[str(path)]), path, col, result, provider))
+            if data is not None:
+                formats.append(parse_data(data, path, col, result, provider))
             else:
                 formats.append(parse_into(path, col, result, provider))
         except (TypeError, KeyError, AttributeError, IndexError, ValueError, OverflowError, RecursionError) as exc:
@@ -63,7 +67,7 @@ def read_exports(paths: Iterable[str | os.PathLike[str]] | dict[str, bytes],
             raise ImportFormatError(f"unexpected content in the export ({type(exc).__name__}); "
                                     "is the file damaged?", path) from None
     final = col.finish(", ".join(dict.fromkeys(formats)))
-    final.path = ", ".join(str(p) for p in files)
+    final.path = ", ".join(str(p) for p, _ in items)
     final.batches = result.batches
     final.warnings.extend(check_batches(result.batches))
     return final
