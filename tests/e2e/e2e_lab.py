@@ -118,6 +118,7 @@ def screenshot(page: Page, path: Path, focus: str | None = None) -> Path:
     """Save a PNG of the viewport, scrolled to ``focus`` (a selector) when given."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if focus and page.locator(focus).count():
-        page.locator(focus).first.scroll_into_view_if_needed()
+        # Scroll the cell holding the output to the top, so its code and the output fill the view.
+        page.locator(focus).first.evaluate("el => (el.closest('.jp-Cell') || el).scrollIntoView({block: 'start'})")
     page.screenshot(path=str(path))
     return path

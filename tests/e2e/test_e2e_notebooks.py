@@ -81,6 +81,19 @@ def expect_plan_and_progress(page: Page, lab: Lab) -> None:
     assert record.locator("button.widget-button", has_text="Record change").is_visible()
 
 
+def table_with(page: Page, *texts: str) -> None:
+    """Some output table shows every one of ``texts`` (row labels, column headers or cells)."""
+    tables = page.locator(f"{OUTPUT} table").all_inner_texts()
+    assert any(all(t in tab for t in texts) for tab in tables), f"no output table shows all of {texts}"
+
+
+def expect_security_key(page: Page, lab: Lab) -> None:
+    """03: the key-info table, the WebAuthn ceremony table and the reconciliation table."""
+    table_with(page, "AAGUID", "firmware", "PIN retries left", "passkey slots free")
+    table_with(page, "registered", "authenticated", "attestation_verified")
+    table_with(page, "status")
+
+
 def expect_tables(page: Page, lab: Lab) -> None:
     """03/04/05: their step/result tables are rendered (HTML tables or DataFrames)."""
     assert page.locator(f"{OUTPUT} table").count() >= 1
@@ -90,7 +103,7 @@ def expect_tables(page: Page, lab: Lab) -> None:
 EXPECT: dict[str, tuple[Callable[[Page, Lab], None], str | None]] = {
     "01": (expect_inventory, "details.mfakit-group"),
     "02": (expect_plan_and_progress, "table.mfakit-plan"),
-    "03": (expect_tables, f"{OUTPUT} table"),
+    "03": (expect_security_key, f"{OUTPUT} table"),
     "04": (expect_tables, f"{OUTPUT} table"),
     "05": (expect_tables, f"{OUTPUT} table"),
 }
