@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from mfakit.errors import ImportFormatError
 from mfakit.importers.common import fail, make_record, secret_bytes
 from mfakit.importers.record import Collector
 

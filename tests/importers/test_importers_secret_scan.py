@@ -7,7 +7,6 @@ import logging
 import zipfile
 from pathlib import Path
 
-import pytest
 from importers_support import encodings, run_cli, scan, secrets_in_fixtures
 
 from mfakit.importers import read_exports
