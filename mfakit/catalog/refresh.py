@@ -64,7 +64,9 @@ def refresh(files: list[Path], as_of: str | None = None, catalog_dir: Path | Non
     path = layer_path(catalog_dir)
     sources, by_kind = _previous(path)
     curated = load_curated()
-    before_ids = set(merge(load_curated(), [s for k in KINDS for s in by_kind.get(k, [])])[0])
+    # merge() mutates the imported services it is given: work out "before" on a separate copy
+    _, before_copy = _previous(path)
+    before_ids = set(merge(load_curated(), [s for k in KINDS for s in before_copy.get(k, [])])[0])
     summary = RefreshSummary(layer=str(path))
     seen_kinds: set[str] = set()
     for file in files:

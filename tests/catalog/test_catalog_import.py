@@ -174,3 +174,18 @@ def test_damaged_layer_is_reported(tmp_path: Path) -> None:
         load_catalog(catalog_dir=tmp_path)
     assert "imported.json" in str(info.value)
     assert detect_kind([], tmp_path / "x") == "2fa.directory-v3"
+
+
+def test_refreshing_one_catalog_keeps_the_other_intact(tmp_path: Path) -> None:
+    pk = tmp_path / "pk.json"
+    pk.write_text(json.dumps({"fresh.example": {"mfa": "allowed", "additional-domains": ["github.com"]},
+                              "github.com": {"passwordless": "allowed"}}), encoding="utf-8")
+    v4 = tmp_path / "v4.json"
+    v4.write_text(json.dumps({"fresh.example": {"methods": ["totp"]}}), encoding="utf-8")
+    refresh([pk], catalog_dir=tmp_path, as_of="2026-01-01")
+    first = json.loads(layer_path(tmp_path).read_text(encoding="utf-8"))["services"]["passkeys.directory-v1"]
+    summary = refresh([v4], catalog_dir=tmp_path, as_of="2026-01-02")
+    again = json.loads(layer_path(tmp_path).read_text(encoding="utf-8"))["services"]["passkeys.directory-v1"]
+    assert again == first  # untouched, additional domains included
+    assert summary.new_services == []
+    assert set(summary.entries_per_source) == {"2fa.directory", "passkeys.directory"}
