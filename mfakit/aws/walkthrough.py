@@ -53,6 +53,17 @@ class _Run:
         self.account = target.admin.client("sts").get_caller_identity()["Account"]
         self.user_arn = f"arn:aws:iam::{self.account}:user/{user}"
         self.user_id = ""
+        self._clients: dict[tuple[int, str], Any] = {}
+        from mfakit.aws.evaluator import compile_policies
+
+        self.compiled = compile_policies(self.local)
+
+    def client(self, session: Any, service: str) -> Any:
+        """One client per (session, service): creating botocore clients is the costly part of a step."""
+        key = (id(session), service)
+        if key not in self._clients:
+            self._clients[key] = (session, session.client(service))
+        return self._clients[key][1]
 
     # -- bookkeeping ----------------------------------------------------------------------------
     def step(self, name: str, title: str, principal: str, action: str, call: str, mfa: str, expected: str,
@@ -79,14 +90,14 @@ class _Run:
         """The kit's evaluator on the same policies and request context: the reason and the full explanation."""
         from mfakit.aws.evaluator import evaluate
 
-        res = evaluate(self.local, action, resource, self.context(mfa))
+        res = evaluate(self.compiled, action, resource, self.context(mfa))
         r.reason = res.reason
         r.explain = res.explain()
 
     def as_user(self, r: StepResult, session: Any, service: str, op: str, resource: str, mfa: str,
                 **params: Any) -> Any:
         self.explain(r, r.action, resource, mfa)
-        resp = run_call(r, lambda: getattr(session.client(service), op)(**params))
+        resp = run_call(r, lambda: getattr(self.client(session, service), op)(**params))
         self.done(r)
         return resp
 
@@ -129,7 +140,7 @@ def run_walkthrough(target: Any, variant: str = "seed", user: str = DEMO_USER, l
 
 # -- the phases -----------------------------------------------------------------------------------------
 def _admin_setup(run: _Run) -> None:
-    iam = run.t.admin.client("iam")
+    iam = run.client(run.t.admin, "iam")
     doc = json.dumps(run.policy_doc)
     r = run.step("create-policy", f"Create the forced-MFA policy {POLICY_NAME} ({run.variant} variant)", "admin",
                  "iam:CreatePolicy", f"iam.create_policy(PolicyName={POLICY_NAME!r}, Tags=mfakit:demo)", "-",
@@ -157,7 +168,7 @@ def _admin_setup(run: _Run) -> None:
 
 
 def _user_without_mfa(run: _Run) -> tuple[Any, str]:
-    iam = run.t.admin.client("iam")
+    iam = run.client(run.t.admin, "iam")
     r = run.step("create-access-key", "Issue an access key so the walkthrough can act as the user", "admin",
                  "iam:CreateAccessKey", f"iam.create_access_key(UserName={run.user!r})", "-", "allowed")
     key = run.as_admin(r, lambda: iam.create_access_key(UserName=run.user))["AccessKey"]
@@ -208,7 +219,7 @@ def _virtual_device(run: _Run, sess: Any) -> tuple[str, Any]:
     run.ledger.add("device", serial)
     raw = resp["VirtualMFADevice"]["Base32StringSeed"]
     totp = pyotp.TOTP(raw.decode() if isinstance(raw, bytes) else raw)  # seed stays in this object only
-    iam = run.t.admin.client("iam")
+    iam = run.client(run.t.admin, "iam")
     r = run.step("tag-mfa-device", "Tag the device mfakit:demo (the admin: tagging needs iam:TagMFADevice)",
                  "admin", "iam:TagMFADevice", "iam.tag_mfa_device(SerialNumber=..., Tags=mfakit:demo)", "-",
                  "allowed")
@@ -236,14 +247,14 @@ def _mfa_session(run: _Run, sess: Any, serial: str, totp: Any) -> Any:
                  "AccessDenied")
     wrong = "000000" if totp.at(run.t.now()) != "000000" else "111111"
     r.reason = "authentication, not authorization: no policy controls sts:GetSessionToken"
-    run_call(r, lambda: sess.client("sts").get_session_token(SerialNumber=serial, TokenCode=wrong))
+    run_call(r, lambda: run.client(sess, "sts").get_session_token(SerialNumber=serial, TokenCode=wrong))
     run.done(r)
     run.t.sleep(30)  # the codes used to enable the device cannot be used again: wait for the next one
     r = run.step("get-session-token", "Get an MFA session with the next code (temporary credentials carry MFA)",
                  who, "sts:GetSessionToken", "sts.get_session_token(SerialNumber=..., TokenCode=...)", "absent",
                  "allowed")
     r.reason = "authentication: the code is checked; the credentials carry aws:MultiFactorAuthPresent=true"
-    resp = run_call(r, lambda: sess.client("sts").get_session_token(SerialNumber=serial,
+    resp = run_call(r, lambda: run.client(sess, "sts").get_session_token(SerialNumber=serial,
                                                                     TokenCode=totp.at(run.t.now())))
     run.done(r)
     if resp is None:
@@ -291,7 +302,7 @@ def _security_key(run: _Run, password: str, totp: Any) -> None:
         r.decision = "skipped"
     r.ok = r.decision == r.expected
     run.done(r)
-    iam = t.admin.client("iam")
+    iam = run.client(t.admin, "iam")
     r = run.step("verify-security-key", "List the user's MFA devices: the key shows as a security key (u2f)",
                  "admin", "iam:ListMFADevices", f"iam.list_mfa_devices(UserName={run.user!r})", "-",
                  "security key listed" if expected == "registered" else "not registered")

@@ -1,9 +1,220 @@
-"""Placeholder module: its owner registers commands here."""
+"""``mfakit aws demo | cleanup | audit``: the walkthrough, the clean-up and the MFA audit.
+
+Embedded AWS by default; a real account only with ``--live --profile NAME`` (and a typed confirmation before
+anything is created). boto3/moto/pandas are imported inside the commands.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
 import typer
+
+from mfakit.cli.output import emit_json, err, out
+from mfakit.errors import AwsError, MfakitError
+
+_POLICY_HELP = "Forced-MFA policy: 'seed' (the seed's variant, default) or 'aws' (AWS's example: shows the deadlock)."
+
+
+def _ask(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise AwsError("refusing to change a real AWS account without a typed confirmation (stdin is not a "
+                       "terminal); pass --yes to confirm non-interactively")
+    return typer.prompt(prompt, default="", show_default=False)
+
+
+def _confirm_profile(profile: str, what: str, yes: bool) -> None:
+    """Typed confirmation BEFORE any AWS call: the profile name must be typed back."""
+    if yes:
+        return
+    answer = _ask(f"{what} in the account of profile '{profile}'. Type the profile name to go on")
+    if answer.strip() != profile:
+        raise AwsError("confirmation did not match the profile name: nothing was called")
+
+
+def _show_plan(variant: str) -> None:
+    from mfakit.aws.live import TAG_KEY, demo_plan
+
+    err().print(f"[bold]The walkthrough will create (every resource tagged {TAG_KEY}):[/bold]")
+    for item in demo_plan(variant):
+        err().print(f"  - {item['kind']}: {item['name']} — {item['detail']}")
+    err().print("  and remove all of it at the end (or later with: mfakit aws cleanup --live --profile NAME)")
+
+
+def _print_steps(results: list[Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title="AWS MFA enforcement walkthrough", show_lines=False)
+    for col in ("#", "step", "principal", "action", "mfa", "expected", "decision", "ok", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        title = ("[console] " if r.console else "") + r.title
+        table.add_row(str(r.step), title, r.principal, r.action, r.mfa, r.expected, r.decision,
+                      "✓" if r.ok else "✗", r.reason)
+    out().print(table)
+
+
+def demo(
+    policy: str = typer.Option("seed", "--policy", help=_POLICY_HELP),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+    live: bool = typer.Option(False, "--live", help="Run against a REAL account (needs --profile)."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile for --live."),
+    region: Optional[str] = typer.Option(None, "--region", help="Region for --live (default: the profile's)."),
+    yes: bool = typer.Option(False, "--yes", help="Skip the typed confirmation (live only)."),
+    keep: bool = typer.Option(False, "--keep", help="Do not clean up at the end."),
+) -> None:
+    """Run the seed's walkthrough: forced-MFA policy, user, deny before MFA, MFA device, allow after MFA."""
+    if policy not in ("seed", "aws"):
+        raise MfakitError(f"--policy must be seed or aws, not {policy!r}")
+    if fmt not in ("table", "json"):
+        raise MfakitError(f"--format must be table or json, not {fmt!r}")
+    from mfakit.aws.steps import rows
+    from mfakit.aws.walkthrough import run_walkthrough
+
+    progress = (lambda r: err().print(f"[dim]step {r.step}: {r.name} → {r.decision}[/dim]")) if fmt == "table" \
+        else None
+    if not live:
+        from mfakit.aws.embedded import embedded
+
+        err().print("[dim]embedded AWS (moto + the kit's enforcement layer); nothing real is called[/dim]")
+        with embedded() as aws:
+            results = run_walkthrough(aws, variant=policy, clean=not keep, progress=progress)
+    else:
+        results = _live_demo(policy, profile, region, yes, keep, progress)
+    if fmt == "json":
+        emit_json(rows(results))
+    else:
+        _print_steps(results)
+    if not all(r.ok for r in results):
+        raise MfakitError("some steps did not give the expected outcome (see the table)")
+
+
+def _live_demo(policy: str, profile: Optional[str], region: Optional[str], yes: bool, keep: bool,
+               progress: Any) -> list[Any]:
+    from mfakit.aws.live import Ledger, LiveTarget, default_ledger_path, preflight
+    from mfakit.aws.walkthrough import run_walkthrough
+
+    if not profile:
+        raise AwsError("--live needs --profile NAME (the kit never guesses which account to change)")
+    _show_plan(policy)
+    _confirm_profile(profile, "Create the resources above", yes)
+
+    def guide(text: str) -> None:
+        if sys.stdin.isatty():
+            typer.prompt(text, default="", show_default=False)
+        else:
+            err().print(text + " (not interactive: continuing)")
+
+    target = LiveTarget(profile, region, guide=guide)
+    account = target.admin.client("sts").get_caller_identity()["Account"]
+    err().print(f"account {account} (profile {profile})")
+    problems = preflight(target.admin)
+    if problems:
+        raise AwsError("; ".join(problems))
+    ledger = Ledger.load(default_ledger_path(account))
+    try:
+        return run_walkthrough(target, variant=policy, ledger=ledger, clean=not keep, progress=progress)
+    except Exception as exc:
+        raise AwsError(f"the walkthrough stopped ({exc}); remove what it created with: "
+                       f"mfakit aws cleanup --live --profile {profile}") from exc
+
+
+def cleanup_cmd(
+    live: bool = typer.Option(False, "--live", help="Clean up a REAL account (needs --profile)."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile for --live."),
+    yes: bool = typer.Option(False, "--yes", help="Skip the typed confirmation."),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Remove exactly what the walkthrough created (tag mfakit:demo); idempotent."""
+    from mfakit.aws.live import Ledger, cleanup, default_ledger_path
+
+    if not live:
+        from mfakit.aws.embedded import embedded
+
+        err().print("[dim]embedded AWS: it is discarded after every run, so there is nothing to clean[/dim]")
+        with embedded() as aws:
+            removed = cleanup(aws.admin)
+    else:
+        if not profile:
+            raise AwsError("--live needs --profile NAME")
+        _confirm_profile(profile, "Delete every resource tagged mfakit:demo", yes)
+        import boto3
+
+        admin = boto3.Session(profile_name=profile)
+        account = admin.client("sts").get_caller_identity()["Account"]
+        removed = cleanup(admin, Ledger.load(default_ledger_path(account)))
+    if fmt == "json":
+        emit_json({"removed": removed})
+    else:
+        for line in removed or ["nothing left to remove"]:
+            out().print(line)
+
+
+def audit(
+    live: bool = typer.Option(False, "--live", help="Audit a REAL account (read-only; needs --profile)."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile for --live."),
+    fmt: str = typer.Option("table", "--format", help="table, json, csv, md or html"),
+    output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file."),
+) -> None:
+    """MFA audit: per user console password, keys, MFA devices by type, MFA ENFORCED by policy, root MFA."""
+    from mfakit.aws.audit import FORMATS, audit_account, render, write
+
+    if fmt not in FORMATS:
+        raise MfakitError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if live:
+        if not profile:
+            raise AwsError("--live needs --profile NAME")
+        import boto3
+
+        report = audit_account(boto3.Session(profile_name=profile),
+                               progress=lambda u: err().print(f"[dim]auditing {u}[/dim]"))
+    else:
+        from mfakit.aws.audit.seeded import seed_account
+        from mfakit.aws.embedded import embedded
+
+        err().print("[dim]embedded AWS with a seeded account (users in every MFA state)[/dim]")
+        with embedded() as aws:
+            seed_account(aws)
+            report = audit_account(aws.admin)
+    if output is not None:
+        write(report, "md" if fmt == "table" else fmt, output)
+        err().print(f"wrote {output}")
+        return
+    if fmt == "json":
+        emit_json(report.to_dict())
+    elif fmt == "table":
+        _print_audit(report)
+    else:
+        sys.stdout.write(render(report, fmt))
+
+
+def _print_audit(report: Any) -> None:
+    from rich.table import Table
+
+    users = Table(title=f"IAM users — account {report.facts.account}")
+    rows = report.user_rows()
+    for col in ("user", "console_password", "access_keys", "virtual", "security_key", "hardware", "sms",
+                "mfa_active", "mfa_enforced", "admin"):
+        users.add_column(col)
+    for r in rows:
+        users.add_row(*[str(r[c]) for c in ("user", "console_password", "access_keys", "virtual", "security_key",
+                                             "hardware", "sms", "mfa_active", "mfa_enforced", "admin")])
+    out().print(users)
+    root = report.facts
+    out().print(f"root MFA: {'yes' if root.root_mfa_active else 'NO'}; "
+                f"root MFA is virtual: {'yes' if root.root_virtual_mfa else 'no'}")
+    findings = Table(title=f"Failed checks ({len(report.failed)} of {len(report.findings)})")
+    for col in ("severity", "check", "resource", "message", "remediation"):
+        findings.add_column(col, overflow="fold")
+    for f in report.failed:
+        findings.add_row(f.severity, f.check_id, f.resource, f.message, f.remediation)
+    out().print(findings)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``demo``, ``cleanup`` and ``audit`` to the ``mfakit aws`` app."""
+    app.command("demo")(demo)
+    app.command("cleanup")(cleanup_cmd)
+    app.command("audit")(audit)

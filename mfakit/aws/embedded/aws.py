@@ -22,14 +22,21 @@ class EmbeddedAWS:
         self.account = self.state.account
         self.region = region
         self.live = False
+        self._loader: Any = None
         self.admin = self.session(ADMIN_KEY_ID, ADMIN_SECRET)
 
     def session(self, key_id: str, secret: str, token: str | None = None) -> Any:
         """A boto3 session for any credentials (enforced according to whom they belong)."""
         import boto3
+        import botocore.session
 
+        core = botocore.session.get_session()
+        if self._loader is None:  # share the service-model loader: a new session need not re-read the JSON
+            self._loader = core.get_component("data_loader")
+        else:
+            core.register_component("data_loader", self._loader)
         return boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token,
-                             region_name=self.region)
+                             region_name=self.region, botocore_session=core)
 
     def session_for(self, user: str, mfa: bool = False) -> Any:
         """A session with the user's long-term access key (MFA absent), or MFA session credentials.

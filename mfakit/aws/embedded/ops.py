@@ -233,6 +233,9 @@ def _after_summary(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -
 
 
 def _after_list_virtual(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+    for dev in parsed.get("VirtualMFADevices", []):  # moto lists the seeds; AWS returns them only at creation
+        dev.pop("Base32StringSeed", None)
+        dev.pop("QRCodePNG", None)
     if e.state.root_mfa == "virtual" and api.get("AssignmentStatus", "Any") in ("Any", "Assigned"):
         acct = e.state.account
         parsed.setdefault("VirtualMFADevices", []).append({
