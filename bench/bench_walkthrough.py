@@ -1,0 +1,93 @@
+"""Benchmark the AWS walkthrough: (1) `mfakit aws demo` as a whole process on the embedded AWS (target <= 10 s);
+(2) the enforcement layer's cost: the same user calls on moto alone and through the kit's layer (target <= +20 %).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOOPS = 60
+USER = "bench-user"
+
+
+def bench_process() -> float:
+    best = float("inf")
+    for _ in range(2):
+        t = time.perf_counter()
+        res = subprocess.run([sys.executable, "-c", "from mfakit.cli.main import run; run()", "aws", "demo",
+                              "--format", "json"], cwd=ROOT, capture_output=True, text=True)
+        best = min(best, time.perf_counter() - t)
+        if res.returncode != 0 or not all(s["ok"] for s in json.loads(res.stdout)):
+            print(res.stderr)
+            raise SystemExit("the demo failed")
+    return best
+
+
+def _calls(session) -> None:
+    ec2, iam = session.client("ec2"), session.client("iam")
+    for _ in range(LOOPS):
+        ec2.describe_vpcs()
+        iam.list_users()
+        iam.get_user(UserName=USER)
+        iam.list_mfa_devices(UserName=USER)
+
+
+def _setup(iam) -> None:
+    from mfakit.aws.policygen import forced_mfa_policy
+
+    arn = iam.create_policy(PolicyName="forced", PolicyDocument=json.dumps(forced_mfa_policy("aws")))["Policy"]["Arn"]
+    iam.create_user(UserName=USER)
+    for a in (arn, "arn:aws:iam::aws:policy/AmazonVPCFullAccess", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"):
+        iam.attach_user_policy(UserName=USER, PolicyArn=a)
+
+
+def moto_alone() -> float:
+    import boto3
+    from moto import mock_aws
+
+    os.environ.update({"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"})
+    with mock_aws(config={"iam": {"load_aws_managed_policies": True}}):
+        iam = boto3.client("iam", region_name="us-east-1")
+        _setup(iam)
+        key = iam.create_access_key(UserName=USER)["AccessKey"]
+        sess = boto3.Session(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
+                             region_name="us-east-1")
+        sess.client("ec2").describe_vpcs()  # warm-up: moto's first EC2 call is slow
+        t = time.perf_counter()
+        _calls(sess)
+        return time.perf_counter() - t
+
+
+def with_layer() -> tuple[float, dict]:
+    from mfakit.aws.embedded import embedded
+
+    with embedded() as aws:
+        _setup(aws.admin.client("iam"))
+        sess = aws.session_for(USER, mfa=True)  # MFA session: every call is authorized, then moto answers
+        sess.client("ec2").describe_vpcs()
+        t = time.perf_counter()
+        _calls(sess)
+        return time.perf_counter() - t, aws.stats
+
+
+def main() -> int:
+    proc = bench_process()
+    print(f"mfakit aws demo (whole process, embedded AWS): {proc:.2f} s  (target <= 10 s) "
+          f"{'OK' if proc <= 10 else 'OVER'}")
+    a = min(moto_alone() for _ in range(2))
+    b, stats = min((with_layer() for _ in range(2)), key=lambda x: x[0])
+    n = LOOPS * 4
+    print(f"{n} user calls: moto alone {a:.3f} s ({a / n * 1000:.2f} ms/call); with the enforcement layer "
+          f"{b:.3f} s ({b / n * 1000:.2f} ms/call); overhead {100 * (b / a - 1):+.1f} % (target <= +20 %) "
+          f"{'OK' if b / a <= 1.2 else 'OVER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
