@@ -25,6 +25,11 @@ _ALLOWED_TAGS = {
 }
 
 
+def _standard_tag(tag: Any) -> bool:
+    return isinstance(tag, str) and tag.startswith("tag:yaml.org,2002:") and \
+        tag.rsplit(":", 1)[-1] in {"str", "int", "float", "bool", "null", "map", "seq", "timestamp"}
+
+
 def _yaml() -> YAML:
     y = YAML(typ="rt")
     y.preserve_quotes = True
@@ -51,24 +56,35 @@ def read_yaml(path: Path, error: Callable[..., MfakitError]) -> Any:
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text (byte {exc.start})", path) from None
     y = _yaml()
-    aliases = nodes = 0
+    counts = {"aliases": 0, "nodes": 0}
     try:
-        for event in y.parse(io.StringIO(text)):
+        constructor, parser = y.get_constructor_parser(io.StringIO(text))
+        next_event = parser.get_event
+
+        def checked_event() -> Any:
+            """Every parser event passes here once: count aliases and nodes, refuse unknown tags."""
+            event = next_event()
             if isinstance(event, AliasEvent):
-                aliases += 1
-                if aliases > MAX_ALIASES:
+                counts["aliases"] += 1
+                if counts["aliases"] > MAX_ALIASES:
                     raise error(f"too many YAML aliases (more than {MAX_ALIASES}); refusing a possible alias bomb",
                                 path, event.start_mark.line + 1)
             elif isinstance(event, (ScalarEvent, CollectionStartEvent)):
-                nodes += 1
+                counts["nodes"] += 1
                 tag = getattr(event, "tag", None)
-                if tag not in _ALLOWED_TAGS and not (isinstance(tag, str) and tag.startswith("tag:yaml.org,2002:")
-                                                     and tag.rsplit(":", 1)[-1] in {"str", "int", "float", "bool", "null", "map", "seq", "timestamp"}):
+                tag = getattr(tag, "value", tag)  # newer ruamel wraps tags in a Tag object
+                if tag not in _ALLOWED_TAGS and not _standard_tag(tag):
                     raise error(f"YAML tag {tag!r} is not allowed (no object construction)", path,
                                 event.start_mark.line + 1)
-                if nodes > MAX_NODES:
+                if counts["nodes"] > MAX_NODES:
                     raise error("too many YAML nodes", path)
-        return y.load(text)
+            return event
+
+        parser.get_event = checked_event  # type: ignore[method-assign]
+        try:
+            return constructor.get_single_data()
+        finally:
+            parser.dispose()
     except MfakitError:
         raise
     except YAMLError as exc:
