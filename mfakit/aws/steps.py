@@ -31,6 +31,7 @@ class StepResult:
     ok: bool = False
     console: bool = False  # a console step (modelled on the embedded AWS, guided on a real account)
     explain: list[str] = field(default_factory=list)
+    statements: list[dict[str, Any]] = field(default_factory=list)  # evaluator: each statement considered
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -93,6 +93,11 @@ class _Run:
         res = evaluate(self.compiled, action, resource, self.context(mfa))
         r.reason = res.reason
         r.explain = res.explain()
+        r.statements = [{"policy": m.policy, "statement": m.sid or f"#{m.index}", "effect": m.effect,
+                         "applies": m.applied,
+                         "conditions": "; ".join(f"{'✓' if c.held else '✗'} {c.operator} {c.key}: {c.why}"
+                                                 for c in m.conditions) or "(none)"}
+                        for m in res.considered]
 
     def as_user(self, r: StepResult, session: Any, service: str, op: str, resource: str, mfa: str,
                 **params: Any) -> Any:
