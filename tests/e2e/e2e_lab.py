@@ -120,5 +120,7 @@ def screenshot(page: Page, path: Path, focus: str | None = None) -> Path:
     if focus and page.locator(focus).count():
         # Scroll the cell holding the output to the top, so its code and the output fill the view.
         page.locator(focus).first.evaluate("el => (el.closest('.jp-Cell') || el).scrollIntoView({block: 'start'})")
+    size = page.viewport_size or {"height": 900}
+    page.mouse.move(1, size["height"] - 4)  # park the mouse on the status bar: no hover highlight
     page.screenshot(path=str(path))
     return path

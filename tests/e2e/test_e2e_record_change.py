@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from e2e_config import NOTEBOOKS, SCREENSHOTS, Lab
-from e2e_lab import run_notebook, wait_until_done
+from e2e_lab import run_notebook, screenshot, wait_until_done
 
 pytestmark = pytest.mark.e2e
 
@@ -69,7 +69,7 @@ def test_e2e_record_change_widget_updates_file_and_plan(lab: Lab, page: Page, fr
     wait_until_done(page, 30)
     shown_state = row.locator("td.state").inner_text().strip()
     record.evaluate("el => el.scrollIntoView({block: 'start'})")
-    page.screenshot(path=str(SCREENSHOTS / f"{PLAN_NOTEBOOK.stem}-record.png"))
+    screenshot(page, SCREENSHOTS / f"{PLAN_NOTEBOOK.stem}-record.png")
 
     after_inv = load_inventory(fresh_inventory)  # raises if the file no longer validates
     after = after_inv.find(ACCOUNT_ID)

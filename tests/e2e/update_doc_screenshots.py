@@ -29,7 +29,7 @@ def shrink(src: Path, dst: Path, max_width: int = MAX_WIDTH) -> Path:
         img = img.convert("RGB")
         if img.width > max_width:
             img = img.resize((max_width, round(img.height * max_width / img.width)), Image.LANCZOS)
-        img = img.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+        img = img.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
         dst.parent.mkdir(parents=True, exist_ok=True)
         img.save(dst, optimize=True)
     return dst
