@@ -71,7 +71,8 @@ pd.concat([pd.DataFrame(catalog_facts(catalog, name)) for name in LOOKUP], ignor
 Give the exported files in `IMPORT_FILES` (Google Authenticator transfer QR screenshots or
 `otpauth-migration://` text, otpauth lists, Aegis, 2FAS, Bitwarden, andOTP, Ente Auth). Only metadata is
 kept — issuer, account name, algorithm, digits, period — never the secret. With `IMPORT_APPLY = False` this only
-shows what would be added, updated or skipped.
+shows what would be added, updated or skipped. With no files it shows a generated transfer (fake secrets) so you
+can see what an import looks like; the command line does the same with `mfakit import FILE... --dry-run`.
 """),
     ("code", """
 from mfakit.notebook.importing import import_preview

@@ -29,11 +29,14 @@ def import_preview(inventory: Inventory, files: Iterable[str | Path], apply: boo
     from mfakit.inventory import save_inventory
 
     paths = [Path(f).expanduser() for f in files]
+    source: Any = paths
     if not paths:
-        print("No files given: set IMPORT_FILES in the parameters cell to import an export.")
-        return None
+        from mfakit.importers.samples import migration_uris, sample_accounts
+        print("No files given (IMPORT_FILES): showing a generated Google Authenticator transfer with FAKE secrets.")
+        source = {"demo-transfer.txt": "\n".join(migration_uris(sample_accounts(8))).encode()}
+        apply = False  # a demo never writes to the inventory
     try:
-        result = read_exports(paths, password_provider=_ask_password)
+        result = read_exports(source, password_provider=_ask_password)
     except MfakitError as exc:
         print(f"import failed: {exc.one_line()}")
         return None
