@@ -94,9 +94,29 @@ def expect_security_key(page: Page, lab: Lab) -> None:
     table_with(page, "status")
 
 
-def expect_tables(page: Page, lab: Lab) -> None:
-    """03/04/05: their step/result tables are rendered (HTML tables or DataFrames)."""
-    assert page.locator(f"{OUTPUT} table").count() >= 1
+def row_cells(page: Page, key: str) -> list[list[str]]:
+    """The cell texts of every output table row whose first cell (a DataFrame index) reads ``key``."""
+    return page.evaluate(
+        """(key) => [...document.querySelectorAll('.jp-OutputArea-output table tr')]
+             .map(tr => [...tr.children].map(c => c.textContent.trim()))
+             .filter(cells => cells[0] === key)""", key)
+
+
+def expect_aws_walkthrough(page: Page, lab: Lab) -> None:
+    """04: the step tables; the explicit deny before MFA and the allow after it, as rendered rows."""
+    table_with(page, "create-policy", "create-user", "attach-policies")
+    table_with(page, "get-session-token", "mfa-describe-vpcs")
+    table_with(page, "console-security-key", "clean-up")
+    before = row_cells(page, "no-mfa-describe-vpcs")
+    after = row_cells(page, "mfa-describe-vpcs")
+    assert before and all("explicitDeny" in r for r in before), before
+    assert after and all("allowed" in r for r in after), after
+
+
+def expect_aws_audit(page: Page, lab: Lab) -> None:
+    """05: the per-user MFA table (enforcement included) and the findings table."""
+    table_with(page, "mfa_active", "mfa_enforced", "security_key", "bob-no-mfa", "carol-key")
+    table_with(page, "severity", "check_id", "remediation")
 
 
 #: Per-notebook expectations (by number prefix) and the output to scroll to for the screenshot.
@@ -104,8 +124,8 @@ EXPECT: dict[str, tuple[Callable[[Page, Lab], None], str | None]] = {
     "01": (expect_inventory, "details.mfakit-group"),
     "02": (expect_plan_and_progress, "table.mfakit-plan"),
     "03": (expect_security_key, f"{OUTPUT} table"),
-    "04": (expect_tables, f"{OUTPUT} table"),
-    "05": (expect_tables, f"{OUTPUT} table"),
+    "04": (expect_aws_walkthrough, f"{OUTPUT} table:has-text('no-mfa-describe-vpcs')"),
+    "05": (expect_aws_audit, f"{OUTPUT} table"),
 }
 
 
