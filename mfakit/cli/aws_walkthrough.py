@@ -47,13 +47,16 @@ def _print_steps(results: list[Any]) -> None:
     from rich.table import Table
 
     table = Table(title="AWS MFA enforcement walkthrough", show_lines=False)
-    for col in ("#", "step", "principal", "action", "mfa", "expected", "decision", "ok", "reason"):
+    for col in ("#", "step", "principal", "action", "mfa", "expected", "decision", "ok"):
         table.add_column(col, overflow="fold")
     for r in results:
-        title = ("[console] " if r.console else "") + r.title
-        table.add_row(str(r.step), title, r.principal, r.action, r.mfa, r.expected, r.decision,
-                      "✓" if r.ok else "✗", r.reason)
+        name = ("[console] " if r.console else "") + r.name
+        table.add_row(str(r.step), name, r.principal, r.action, r.mfa, r.expected, r.decision,
+                      "✓" if r.ok else "✗")
     out().print(table)
+    out().print("[bold]Why[/bold] (the kit's evaluator on the same policies and request context):")
+    for r in results:
+        out().print(f"  {r.step:>2}. {r.title}: {r.reason}", soft_wrap=True)
 
 
 def demo(
