@@ -21,8 +21,12 @@ _STATE_COLOUR = {"done": "#1a7f37", "ready": "#0969da", "hybrid": "#9a6700", "bl
 _STYLE = """<style>
 .mfakit-group{margin:.3rem 0;border:1px solid #ddd;border-radius:6px;padding:.2rem .6rem}
 .mfakit-group>summary{cursor:pointer;font-weight:600;padding:.2rem 0}
-.mfakit-group table,.mfakit-plan{border-collapse:collapse;margin:.3rem 0;font-size:13px}
-.mfakit-group td,.mfakit-group th,.mfakit-plan td,.mfakit-plan th{border-bottom:1px solid #eee;padding:.2rem .6rem;text-align:left;vertical-align:top}
+.mfakit-group table,table.mfakit-plan{border-collapse:collapse;margin:.3rem 0;font-size:13px;table-layout:auto}
+.jp-RenderedHTMLCommon .mfakit-group td,.jp-RenderedHTMLCommon .mfakit-group th,
+.jp-RenderedHTMLCommon table.mfakit-plan td,.jp-RenderedHTMLCommon table.mfakit-plan th,
+.mfakit-group td,.mfakit-group th,table.mfakit-plan td,table.mfakit-plan th
+{border-bottom:1px solid #eee;padding:.2rem .6rem;text-align:left!important;vertical-align:top}
+table.mfakit-plan td.step{min-width:16em} table.mfakit-plan td.source{max-width:24em;word-break:break-word;color:#666;font-size:11px}
 td.state{font-weight:600}
 </style>"""
 
@@ -58,8 +62,8 @@ def plan_table_html(rows: Iterable[PlanRow]) -> str:
     """The plan as ``table.mfakit-plan``: one row per account (``data-account``), state, next step, risk, source."""
     body = "".join(
         f'<tr data-account="{_e(r.account_id)}"><td>{_e(r.label)}</td><td>{_e(r.group)}</td>{_state_cell(r.state)}'
-        f"<td>{_e(r.next_step)}</td><td>{_e(r.reason)}</td>"
-        f'<td class="risk">{_e(r.lockout.summary())}</td><td><small>{_e(r.source)}</small></td></tr>'
+        f'<td class="step">{_e(r.next_step)}</td><td>{_e(r.reason)}</td>'
+        f'<td class="risk">{_e(r.lockout.summary())}</td><td class="source">{_e(r.source)}</td></tr>'
         for r in rows)
     return (_STYLE + '<table class="mfakit-plan"><thead><tr><th>Account</th><th>Group</th><th>State</th>'
             "<th>Next step</th><th>Why</th><th>Lockout risk</th><th>Source</th></tr></thead>"
@@ -137,9 +141,9 @@ class RecordWidget:
         what = ", ".join(f"{c.op} {c.type}" + (f" ({c.where})" if c.where else "") for c in made) or "nothing new"
         self.message.value = f"<b>{_e(acc.display)}</b>: {_e(what)} — saved to {_e(self.path.name)}"
         rows = build_plan(inv, self._catalog_or_load())
-        self.output.clear_output()
-        with self.output:
-            show(plan_table_html(rows))
+        from IPython.display import HTML
+        self.output.outputs = ()  # replace, not append: one plan table under the widget
+        self.output.append_display_data(HTML(plan_table_html(rows)))
         self._refresh_remove(inv)
         self.add.value = NOTHING
         self.where.value = ""
