@@ -30,6 +30,15 @@ def _field(record: Locator, kind: str, label: str) -> Locator:
     return widget.locator("select" if kind == "dropdown" else "input").first
 
 
+def _choose(select: Locator, wanted: str) -> str:
+    """Select the first option of ``select`` whose text contains ``wanted`` (case-insensitive); return it."""
+    texts = [t.strip() for t in select.locator("option").all_inner_texts()]
+    hits = [t for t in texts if wanted.casefold() in t.casefold()]
+    assert hits, f"no option with {wanted!r} among {texts}"
+    select.select_option(label=hits[0])
+    return hits[0]
+
+
 def _full_line_comments(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
 
@@ -51,15 +60,15 @@ def test_e2e_record_change_widget_updates_file_and_plan(lab: Lab, page: Page, fr
 
     record = page.locator(".mfakit-record").first
     record.scroll_into_view_if_needed()
-    _field(record, "dropdown", "Account").select_option(label=before.display)
+    _choose(_field(record, "dropdown", "Account"), before.display)
     remove = _field(record, "dropdown", "Remove")
     # The Remove choices follow the chosen account (a round trip through the kernel).
-    remove.locator("option", has_text=totp.spec()).wait_for(state="attached")
-    _field(record, "dropdown", "Add").select_option(label="security_key")
+    remove.locator("option", has_text=totp.where or totp.type).wait_for(state="attached")
+    _choose(_field(record, "dropdown", "Add"), "security_key")
     where = _field(record, "text", "Where")
     where.fill(NEW_KEY)
     where.press("Tab")
-    remove.select_option(label=totp.spec())
+    assert _choose(remove, totp.type).casefold().startswith("totp")
     # Any plan table already under the widget is marked stale: we wait for the one rendered by the click.
     record.evaluate("el => el.querySelectorAll('table.mfakit-plan').forEach(t => t.dataset.e2eStale = '1')")
     record.locator("button.widget-button", has_text="Record change").click()
