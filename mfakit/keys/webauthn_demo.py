@@ -13,7 +13,6 @@ import base64
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
-from mfakit.errors import KeyDeviceError
 from mfakit.keys.aaguids import model_name, normalize_aaguid
 from mfakit.keys.inspect import device_path, is_software
 from mfakit.keys.passkeys import PinError
