@@ -62,15 +62,18 @@ def summarize_by_group(rows: list[PlanRow]) -> dict[str, Progress]:
     return {g: summarize(rs) for g, rs in groups.items()}
 
 
-def timeline(inventory: Inventory, until: date | None = None) -> list[dict[str, Any]]:
-    """One point per day on which something changed (and today): accounts off the app and on a key, overall."""
+def timeline(inventory: Inventory, until: date | None = None, group: str | None = None) -> list[dict[str, Any]]:
+    """One point per day on which something changed (and today): accounts off the app and on a key.
+
+    Overall, or for one ``group`` of the inventory.
+    """
     until = until or date.today()
-    days = {f.added for a in inventory.accounts for f in a.factors if f.added} | \
-        {c.date for a in inventory.accounts for c in a.history}
+    accounts = [a for a in inventory.accounts if group is None or a.group == group]
+    days = {f.added for a in accounts for f in a.factors if f.added} | {c.date for a in accounts for c in a.history}
     days = {d for d in days if d <= until} | {until}
     points = []
     for day in sorted(days):
-        have = [factor_types_on(a, day) for a in inventory.accounts]
+        have = [factor_types_on(a, day) for a in accounts]
         active = [h for h in have if h]
         points.append({
             "date": day,

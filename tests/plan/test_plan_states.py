@@ -124,6 +124,10 @@ def test_timeline_counts_accounts_off_the_app() -> None:
     assert points[date(2024, 6, 1)]["off_app"] == 0 and points[date(2024, 6, 1)]["on_key"] == 1
     assert points[date(2024, 6, 2)]["off_app"] == 1
     assert points[date(2024, 7, 1)] == {"date": date(2024, 7, 1), "accounts": 2, "off_app": 1, "on_key": 1}
+    inv.accounts[1].group = "Social"
+    social = timeline(inv, until=date(2024, 7, 1), group="Social")
+    assert [p["date"] for p in social] == [date(2021, 1, 1), date(2024, 7, 1)]
+    assert social[-1] == {"date": date(2024, 7, 1), "accounts": 1, "off_app": 0, "on_key": 0}
 
 
 def test_summary_line() -> None:
