@@ -39,7 +39,7 @@ test-e2e: $(VENV)/.e2e-stamp
 	$(PY) -m pytest -p no:xdist tests/e2e
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check 'principalmapper==1.1.5'

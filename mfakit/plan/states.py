@@ -93,8 +93,7 @@ def decide(account: Account, match: Match) -> tuple[str, str, str, str]:
     service = match.service
     if on_key and not phone_left:
         src = _source(service, "key_only") if service else ""
-        step = "Nothing left to move. Register a second key as a backup." \
-            if assess(account).rules and "single_key" in assess(account).rules else "Nothing left to move."
+        step = "Done. Register a second key as a backup." if "single_key" in assess(account).rules else "Done."
         return "done", step, "on a key or passkey; no TOTP or SMS left", src or "inventory"
     if service is None:
         if match.how == "ambiguous":
