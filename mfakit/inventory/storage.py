@@ -25,12 +25,15 @@ def _line(node: Any, key: Any = None) -> int | None:
     lc = getattr(node, "lc", None)
     if lc is None:
         return None
-    try:
-        if key is not None:
-            return lc.key(key)[0] + 1 if isinstance(node, CommentedMap) else lc.item(key)[0] + 1
-        return lc.line + 1
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return lc.line + 1
+    line = None
+    if key is not None:
+        try:
+            line = lc.key(key)[0] if isinstance(node, CommentedMap) else lc.item(key)[0]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            line = None
+    if line is None:
+        line = getattr(lc, "line", None)
+    return line + 1 if isinstance(line, int) else None
 
 
 class _Problems:
