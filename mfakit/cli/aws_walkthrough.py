@@ -46,13 +46,19 @@ def _show_plan(variant: str) -> None:
 def _print_steps(results: list[Any]) -> None:
     from rich.table import Table
 
-    table = Table(title="AWS MFA enforcement walkthrough", show_lines=False)
-    for col in ("#", "step", "principal", "action", "mfa", "expected", "decision", "ok"):
-        table.add_column(col, overflow="fold")
+    table = Table(title="AWS MFA enforcement walkthrough", show_lines=False, header_style="bold", expand=True)
+    table.add_column("#", justify="right")
+    table.add_column("Step (IAM action)", ratio=6, overflow="fold")
+    table.add_column("Who", ratio=3, overflow="fold")
+    table.add_column("MFA", no_wrap=True)
+    table.add_column("Result", ratio=3, overflow="fold")
+    style = {"allowed": "green", "explicitDeny": "red", "implicitDeny": "yellow"}
     for r in results:
-        name = ("[console] " if r.console else "") + r.name
-        table.add_row(str(r.step), name, r.principal, r.action, r.mfa, r.expected, r.decision,
-                      "✓" if r.ok else "✗")
+        title = ("[bold][console][/bold] " if r.console else "") + r.title
+        colour = style.get(r.decision, "")
+        decision = f"[{colour}]{r.decision}[/]" if colour else r.decision
+        result = f"✓ {decision}" if r.ok else f"✗ {decision} [dim](expected {r.expected})[/dim]"
+        table.add_row(str(r.step), f"{title}\n[dim]{r.action}[/dim]", r.principal, r.mfa, result)
     out().print(table)
     out().print("[bold]Why[/bold] (the kit's evaluator on the same policies and request context):")
     for r in results:
