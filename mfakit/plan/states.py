@@ -85,15 +85,16 @@ def _backups(service: Service) -> str:
     return value
 
 
-def decide(account: Account, match: Match) -> tuple[str, str, str, str]:
-    """(state, next_step, reason, source) for one account."""
+def decide(account: Account, match: Match, risk: LockoutRisk | None = None) -> tuple[str, str, str, str]:
+    """(state, next_step, reason, source) for one account (``risk`` is assessed here when not given)."""
     types = account.factor_types()
     on_key = bool(types & KEY_FACTORS)
     phone_left = sorted(types & {"totp", "sms"})
     service = match.service
     if on_key and not phone_left:
         src = _source(service, "key_only") if service else ""
-        step = "Done. Register a second key as a backup." if "single_key" in assess(account).rules else "Done."
+        risk = risk or assess(account)
+        step = "Done. Register a second key as a backup." if "single_key" in risk.rules else "Done."
         return "done", step, "on a key or passkey; no TOTP or SMS left", src or "inventory"
     if service is None:
         if match.how == "ambiguous":
@@ -135,13 +136,14 @@ def decide(account: Account, match: Match) -> tuple[str, str, str, str]:
 
 
 def plan_account(account: Account, match: Match) -> PlanRow:
-    state, step, reason, source = decide(account, match)
+    risk = assess(account)
+    state, step, reason, source = decide(account, match, risk)
     service = match.service
     return PlanRow(
         account_id=account.id, label=account.display, group=account.group,
         service=service.name if service else account.service, service_id=service.id if service else None,
         account=account.account, factors=_fmt_factors(account), state=state, next_step=step, reason=reason,
-        source=source, lockout=assess(account), off_app="totp" not in account.factor_types(),
+        source=source, lockout=risk, off_app="totp" not in account.factor_types(),
     )
 
 
