@@ -15,7 +15,7 @@ _CLEARED = (
     "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_EC2", "AWS_CA_BUNDLE",
 )
 
-ADMIN_KEY_ID = "AKIAMFAKITEMBEDADMIN"
+ADMIN_KEY_ID = "MFAKITEMBEDDEDADMIN0"  # deliberately not AKIA-shaped: never mistaken for a real key
 ADMIN_SECRET = "mfakit-embedded-fake-admin-secret"  # not a secret: the embedded AWS's fixed fake admin key
 
 
