@@ -172,6 +172,21 @@ def _admin_setup(run: _Run) -> None:
     run.as_admin(r, lambda: [iam.attach_user_policy(UserName=run.user, PolicyArn=a) for a in arns])
 
 
+#: The reads the seed tried in the console, as (step suffix, service, operation, IAM action, what).
+_READS = (
+    ("describe-vpcs", "ec2", "describe_vpcs", "ec2:DescribeVpcs", "Read VPCs"),
+    ("describe-instances", "ec2", "describe_instances", "ec2:DescribeInstances", "Read EC2 instances"),
+    ("list-users", "iam", "list_users", "iam:ListUsers", "Read IAM users"),
+)
+
+
+def _reads(run: _Run, sess: Any, who: str, prefix: str, when: str, mfa: str, expected: str) -> None:
+    """The same three reads, before MFA (denied) or with an MFA session (allowed)."""
+    for suffix, service, op, action, what in _READS:
+        r = run.step(f"{prefix}-{suffix}", f"{what} {when}", who, action, f"{service}.{op}()", mfa, expected)
+        run.as_user(r, sess, service, op, "*", mfa)
+
+
 def _user_without_mfa(run: _Run) -> tuple[Any, str]:
     iam = run.client(run.t.admin, "iam")
     r = run.step("create-access-key", "Issue an access key so the walkthrough can act as the user", "admin",
@@ -181,13 +196,7 @@ def _user_without_mfa(run: _Run) -> tuple[Any, str]:
     if hasattr(run.t, "settle"):
         run.t.settle(sess)
     who = f"{run.user} (access key, no MFA)"
-    for name, service, op, action, title in (
-            ("no-mfa-describe-vpcs", "ec2", "describe_vpcs", "ec2:DescribeVpcs", "Read VPCs before MFA"),
-            ("no-mfa-describe-instances", "ec2", "describe_instances", "ec2:DescribeInstances",
-             "Read EC2 instances before MFA"),
-            ("no-mfa-list-users", "iam", "list_users", "iam:ListUsers", "Read IAM users before MFA")):
-        r = run.step(name, title, who, action, f"{service}.{op}()", "absent", "explicitDeny")
-        run.as_user(r, sess, service, op, "*", "absent")
+    _reads(run, sess, who, "no-mfa", "before MFA", "absent", "explicitDeny")
     new_password = _password()
     expect = "allowed" if run.variant == "seed" else "explicitDeny"
     r = run.step("no-mfa-change-password", "Change the password at first sign-in, before any MFA device", who,
@@ -270,13 +279,7 @@ def _mfa_session(run: _Run, sess: Any, serial: str, totp: Any) -> Any:
 
 def _with_mfa(run: _Run, mfa_sess: Any) -> None:
     who = f"{run.user} (MFA session)"
-    for name, service, op, action, title in (
-            ("mfa-describe-vpcs", "ec2", "describe_vpcs", "ec2:DescribeVpcs", "Read VPCs with MFA"),
-            ("mfa-describe-instances", "ec2", "describe_instances", "ec2:DescribeInstances",
-             "Read EC2 instances with MFA"),
-            ("mfa-list-users", "iam", "list_users", "iam:ListUsers", "Read IAM users with MFA")):
-        r = run.step(name, title, who, action, f"{service}.{op}()", "true", "allowed")
-        run.as_user(r, mfa_sess, service, op, "*", "true")
+    _reads(run, mfa_sess, who, "mfa", "with MFA", "true", "allowed")
 
 
 def _security_key(run: _Run, password: str, totp: Any) -> None:

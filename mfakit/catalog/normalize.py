@@ -7,6 +7,8 @@ hiragana folded to katakana, and removal of punctuation, symbols and spaces ("Ya
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 import unicodedata
 from functools import lru_cache
@@ -88,3 +90,17 @@ def slug(text: str) -> str:
     """An id-like slug of a name: lower-case ASCII letters, digits and dashes ('' when nothing is left)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+def domain_entry(path: Any, key: str, entry: Any) -> tuple[str, str, dict[str, Any]]:
+    """Check one entry of a catalog keyed by domain: ``(where, domain, entry)`` or a CatalogError naming it."""
+    from mfakit.errors import CatalogError
+
+    where = f"entry {key[:60]!r}"
+    domain = host_of(key)
+    if domain is None:
+        raise CatalogError(f"{where}: the key is not a domain name", path)
+    if not isinstance(entry, dict):
+        raise CatalogError(f"{where}: expected an object", path)
+    return where, domain, entry
+

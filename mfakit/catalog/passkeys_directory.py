@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mfakit.catalog.model import Fact, Service
-from mfakit.catalog.normalize import host_of, slug
+from mfakit.catalog.normalize import domain_entry, host_of, slug
 from mfakit.errors import CatalogError
 
 ORIGIN = "passkeys.directory"
@@ -21,12 +21,7 @@ _LEVELS = ("allowed", "required")
 
 
 def _entry(path: Path, key: str, entry: Any, as_of: str) -> Service:
-    where = f"entry {key[:60]!r}"
-    domain = host_of(key)
-    if domain is None:
-        raise CatalogError(f"{where}: the key is not a domain name", path)
-    if not isinstance(entry, dict):
-        raise CatalogError(f"{where}: expected an object", path)
+    where, domain, entry = domain_entry(path, key, entry)
     doc = entry.get("documentation")
     if doc is not None and not isinstance(doc, str):
         raise CatalogError(f"{where}: 'documentation' must be a string", path)

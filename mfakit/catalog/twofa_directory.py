@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mfakit.catalog.model import Fact, Service
-from mfakit.catalog.normalize import host_of, slug
+from mfakit.catalog.normalize import domain_entry, host_of, slug
 from mfakit.errors import CatalogError
 
 ORIGIN = "2fa.directory"
@@ -102,11 +102,6 @@ def parse_v4(data: Any, path: Path, as_of: str) -> list[Service]:
         raise CatalogError("2fa.directory API v4 file must be a JSON object keyed by domain", path)
     out: list[Service] = []
     for key, entry in data.items():
-        where = f"entry {key[:60]!r}"
-        domain = host_of(key)
-        if domain is None:
-            raise CatalogError(f"{where}: the key is not a domain name", path)
-        if not isinstance(entry, dict):
-            raise CatalogError(f"{where}: expected an object", path)
+        where, domain, entry = domain_entry(path, key, entry)
         out.append(entry_to_service(path, where, domain, domain, entry, "methods", as_of))
     return out

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import json
 import re
-import sys
 from pathlib import Path
 
 from mfakit.importers.google_migration import _payload_class, extract_data
+from cli_support import run_cli  # noqa: F401  (re-exported for the tests here)
 
 #: The 7 accounts every Aegis-family fixture describes: issuer, account, type, algorithm, digits, period, counter.
 SEVEN = {
@@ -84,23 +83,6 @@ def scan(blobs: dict[str, bytes], secrets: set[bytes]) -> list[str]:
                 hits.append(name)
                 break
     return hits
-
-
-def run_cli(argv: list[str], capsys, stdin: str = "") -> tuple[int, str, str]:
-    """Run ``mfakit`` in-process; returns (exit status, stdout, stderr)."""
-    from mfakit.cli.main import run
-
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        run(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.stdin = old
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
 
 
 def parse_json_out(text: str):

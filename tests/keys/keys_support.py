@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import sys
 from typing import Any
+from cli_support import run_cli  # noqa: F401  (re-exported for the tests here)
 
 #: The PIN used in tests: distinctive, so the secret scan can look for it everywhere.
 TEST_PIN = "7391-kiwi-PIN"
@@ -34,20 +33,3 @@ def client_pin(key: Any, version: int | None = None) -> Any:
     from fido2.ctap2 import ClientPin, Ctap2
 
     return ClientPin(Ctap2(key), client_pin_protocol(version))
-
-
-def run_cli(argv: list[str], capsys: Any, stdin: str = "") -> tuple[int, str, str]:
-    """Run ``mfakit`` in-process; returns (exit status, stdout, stderr)."""
-    from mfakit.cli.main import run
-
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        run(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.stdin = old
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
