@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJ_ROOT = Path(__file__).resolve().parents[1]
+#: The project root: relative paths the user gives are relative to it. ``MFAKIT_ROOT`` moves it (the tests run
+#: the documented commands in a scratch copy of the project so they never touch the real data/).
+PROJ_ROOT = Path(os.environ.get("MFAKIT_ROOT") or Path(__file__).resolve().parents[1]).resolve()
 DATA_DIR = Path(os.environ.get("MFAKIT_DATA_DIR", PROJ_ROOT / "data"))
 EXAMPLE_DIR = DATA_DIR / "example"
 PRIVATE_DIR = DATA_DIR / "private"
