@@ -6,8 +6,9 @@ goes through the function for that output:
 - :func:`plain`    — a terminal, not through rich markup: C0/C1 controls, DEL, bidi overrides and line/paragraph
   separators made visible as ``\\xNN`` / ``\\uNNNN`` (no ESC, no CSI, no OSC 8 link can reach the terminal).
 - :func:`terminal` — a string interpolated into rich markup: :func:`plain` plus rich's markup escaped.
-- :func:`cell`     — a CSV or XLSX cell: OWASP's CSV-injection rule (a leading ``=``, ``+``, ``-``, ``@``, tab or
-  CR gets a leading ``'``), and characters XLSX cannot hold replaced by U+FFFD.
+- :func:`cell`     — a CSV or XLSX cell: OWASP's CSV-injection rule (a value whose first character — after any
+  spaces — is ``=``, ``+``, ``-``, ``@``, tab or CR, or their full-width forms, gets a leading ``'``), and controls
+  (which XLSX cannot hold) made visible like :func:`plain`; a line feed stays (wrapped text).
 - :func:`markdown` — a Markdown table cell or line: HTML escaped, Markdown punctuation escaped, line breaks
   replaced by a space (a row stays one row), controls made visible.
 - :func:`html`     — HTML text or an attribute value: ``html.escape`` with quotes, controls made visible.
@@ -21,11 +22,14 @@ from typing import Any
 
 # C0 controls, DEL, C1 controls; Unicode line/paragraph separators; bidi embeddings, overrides and isolates
 # (Trojan Source); the BOM / zero-width no-break space; lone surrogates (cannot be encoded).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]")
+# The same without the line feed: a cell may hold several lines (the spreadsheet wraps them).
+_UNSAFE_IN_CELL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+                             "\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-# XML 1.0 cannot hold these (openpyxl raises IllegalCharacterError on them); lone surrogates neither.
-_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reads a cell starting (after spaces) with one of these as a formula; full-width forms included
+# (Excel on a Japanese or Chinese system may take "＝" for "=").
+_FORMULA = re.compile("[ \u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")  # ">" and "<" are left to html.escape
 
 
@@ -51,16 +55,15 @@ def terminal(value: Any) -> str:
 
 
 def cell(value: Any) -> Any:
-    """For a CSV or XLSX cell: neutralise a formula (OWASP) and replace characters XLSX cannot hold.
+    """For a CSV or XLSX cell: neutralise a formula (OWASP) and make controls visible (XLSX cannot hold them).
 
     Non-strings (numbers, dates, booleans, None) are returned unchanged: they are never formulas.
     """
     if not isinstance(value, str):
         return value
-    text = _XLSX_ILLEGAL.sub("\ufffd", value)
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
-    return text
+    if _FORMULA.match(value):
+        value = "'" + value
+    return _UNSAFE_IN_CELL.sub(_visible, value.replace("\r\n", "\n"))
 
 
 def markdown(value: Any) -> str:
