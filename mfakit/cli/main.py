@@ -7,10 +7,14 @@ from typing import Optional
 
 import typer
 
-try:  # typer >= 0.29 vendors click
+try:  # typer >= 0.29 vendors click (its exceptions module has no Abort/Exit: those live in typer itself)
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover - older typer with click as a dependency
     from click import exceptions as click_exc  # type: ignore[no-redef]
+
+#: Abort/Exit as this typer raises them (typer.Abort/typer.Exit; click's own in older typer versions).
+_ABORT: tuple[type[BaseException], ...] = tuple({typer.Abort, getattr(click_exc, "Abort", typer.Abort)})
+_EXIT: tuple[type[BaseException], ...] = tuple({typer.Exit, getattr(click_exc, "Exit", typer.Exit)})
 
 from mfakit.errors import MfakitError
 
@@ -35,6 +39,7 @@ def _register() -> None:
     from mfakit.cli import aws, catalog, importer, inventory_cmds, keys
 
     inventory_cmds.register(app)
+    __import__("mfakit.cli.lockout_cmd", fromlist=["register"]).register(app)  # mfakit lockout
     importer.register(app)
     app.add_typer(catalog.app, name="catalog", help="Show the service catalog; refresh it from public catalogs.")
     app.add_typer(keys.app, name="key", help="Inspect FIDO2 security keys; WebAuthn demo; reconcile passkeys.")
@@ -44,27 +49,92 @@ def _register() -> None:
 _register()
 
 
+def _where(exc: BaseException) -> str:
+    """The innermost frame of the kit's own code in a traceback (``mfakit/x.py:12``): a pointer, never data."""
+    import traceback
+
+    spot = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        name = frame.filename.replace("\\", "/")
+        if "/mfakit/" in name:
+            spot = f"{name[name.rindex('/mfakit/') + 1:]}:{frame.lineno}"
+    return spot
+
+
+def _os_error_line(exc: OSError) -> str:
+    """An environment failure (full disk, permission, a file where a folder should be) as one line."""
+    import errno
+
+    what = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the disk is full (file size limit)",
+            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+            errno.EROFS: "read-only file system", errno.ENOTDIR: "a part of the path is a file, not a folder",
+            errno.EISDIR: "is a folder, not a file", errno.ENOENT: "no such file or folder"}.get(
+        exc.errno or 0, exc.strerror or type(exc).__name__)
+    name = exc.filename if exc.filename is not None else None
+    return f"{name}: {what}" if name else what
+
+
 def run(argv: Optional[list[str]] = None) -> None:
-    """Entry point: one-line errors on stderr with exit status 2; a traceback only with --debug."""
+    """Entry point: one-line errors on stderr with exit status 2; a traceback only with --debug.
+
+    Bad input and environment failures (full disk, permissions) exit 2; ``Ctrl-C`` exits 130; anything else
+    is a bug in the kit: one line saying so and how to see the traceback, exit 1.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
         rv = app(args=args, prog_name="mfakit", standalone_mode=False)
+    except SystemExit:
+        raise
     except MfakitError as exc:
         if debug:
             raise
-        print(f"mfakit: error: {exc.one_line()}", file=sys.stderr)
-        sys.exit(2)
+        _fail(exc.one_line(), 2)
     except click_exc.UsageError as exc:
-        print(f"mfakit: error: {exc.format_message()}", file=sys.stderr)
-        sys.exit(2)
+        _fail(exc.format_message(), 2)
     except click_exc.ClickException as exc:
-        print(f"mfakit: error: {exc.format_message()}", file=sys.stderr)
-        sys.exit(exc.exit_code or 2)
-    except (click_exc.Abort, KeyboardInterrupt, EOFError):
+        _fail(exc.format_message(), exc.exit_code or 2)
+    except _EXIT as exc:
+        sys.exit(getattr(exc, "exit_code", 0) or 0)
+    except (*_ABORT, KeyboardInterrupt, EOFError):
         print("mfakit: aborted", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # `mfakit status | head`: the reader went away
+        import os
+
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        sys.exit(1)
+    except OSError as exc:
+        if debug:
+            raise
+        _fail(_os_error_line(exc), 2)
+    except RecursionError:
+        if debug:
+            raise
+        _fail("the input is nested too deeply", 2)
+    except Exception as exc:  # noqa: BLE001 - the last guard: never a raw traceback without --debug
+        if debug:
+            raise
+        spot = _where(exc)
+        _fail(f"unexpected {type(exc).__name__}{' in ' + spot if spot else ''}: this is a bug in mfakit; "
+              "rerun with --debug for the traceback and report it", 1)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    """Print ``mfakit: error: MESSAGE`` as one line on stderr and exit with ``code``."""
+    line = " ".join(str(message).split())
+    try:
+        from mfakit.safe import plain
+
+        line = plain(line)  # printed as is (not through rich): controls from data made visible
+    except Exception:  # noqa: BLE001 - safe.py missing or failing must not hide the error itself
+        line = "".join(ch if ch.isprintable() else "?" for ch in line)
+    print(f"mfakit: error: {line}", file=sys.stderr)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

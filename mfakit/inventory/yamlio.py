@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from mfakit.errors import MfakitError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 64
 MAX_NODES = 200_000
-#: Tags a human-written inventory may carry; anything else (``!!python/object``...) is refused.
-_ALLOWED_TAGS = {
-    None, "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!", "!!str", "!!int", "!!map", "!!seq",
-}
-
-
-def _standard_tag(tag: Any) -> bool:
-    return isinstance(tag, str) and tag.startswith("tag:yaml.org,2002:") and \
-        tag.rsplit(":", 1)[-1] in {"str", "int", "float", "bool", "null", "map", "seq", "timestamp"}
+#: Deeper nesting is refused before it is parsed further (an inventory needs 5 levels; hostile files use 1000s).
+MAX_DEPTH = 32
+#: A plain number longer than this is refused (Python refuses int() of 4300+ digits; no inventory needs 40).
+MAX_NUMBER_CHARS = 64
+#: Explicit tags a human-written inventory may carry. Every other tag (``!!python/object``, ``!!int x``,
+#: ``!!timestamp 2024-99-99``...) is refused with its name: plain values need no tag.
+_ALLOWED_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+                 "!!str", "!!map", "!!seq"}
+_NUMBERISH = re.compile(r"[-+]?(?:0[xob])?[0-9a-fA-F_.:]+(?:[eE][-+]?[0-9]+)?")
+_DATEISH = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:[Tt ]|$)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DIRECTIVE = re.compile(r"^%", re.M)
+#: A run of opening brackets deeper than MAX_DEPTH: refused before the (quadratic) flow scanner sees it.
+_BRACKET_RUN = re.compile(r"(?:[\[{][\s,]*){%d}" % (MAX_DEPTH + 1))
 
 
 def _yaml() -> YAML:
@@ -39,12 +42,36 @@ def _yaml() -> YAML:
     return y
 
 
+def _check_scalar(value: str, plain: bool) -> str | None:
+    """What is wrong with one scalar's text (None when fine): lone surrogates, huge numbers, impossible dates."""
+    bad = _SURROGATE.search(value)
+    if bad:
+        return f"the text holds a lone surrogate (U+{ord(bad.group(0)):04X}), which is not valid Unicode"
+    if not plain:
+        return None
+    if len(value) > MAX_NUMBER_CHARS and _NUMBERISH.fullmatch(value):
+        return f"a number of {len(value)} characters is too long (the limit is {MAX_NUMBER_CHARS})"
+    m = _DATEISH.match(value)
+    if m:
+        try:
+            date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return f"'{value[:40]}' is not a valid date (YYYY-MM-DD)"
+    return None
+
+
 def read_yaml(path: Path, error: Callable[..., MfakitError]) -> Any:
-    """Parse ``path`` as round-trip YAML after checking size, tags and aliases; errors via ``error(msg, path, line)``."""
+    """Parse ``path`` as round-trip YAML after checking size, tags and aliases; errors via ``error(msg, path, line)``.
+
+    Everything a hostile or mistyped file can do is refused cheaply and named: binary or non-UTF-8 bytes, size,
+    directives (``%YAML``), tags, alias bombs, deep nesting, huge numbers, impossible dates, lone surrogates.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise error("file not found", path) from None
+    except IsADirectoryError:
+        raise error("is a folder, not a file", path) from None
     except OSError as exc:
         raise error(f"cannot read the file ({exc.strerror})", path) from None
     if len(raw) > MAX_BYTES:
@@ -55,29 +82,49 @@ def read_yaml(path: Path, error: Callable[..., MfakitError]) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text (byte {exc.start})", path) from None
+    directive = _DIRECTIVE.search(text)
+    if directive:
+        line = text.count("\n", 0, directive.start()) + 1
+        raise error("YAML directives such as '%YAML 1.2' are not supported: remove the line", path, line)
+    deep = _BRACKET_RUN.search(text)
+    if deep:
+        line = text.count("\n", 0, deep.start()) + 1
+        raise error(f"nested more than {MAX_DEPTH} levels deep", path, line)
     y = _yaml()
-    counts = {"aliases": 0, "nodes": 0}
+    counts = {"aliases": 0, "nodes": 0, "depth": 0}
     try:
         constructor, parser = y.get_constructor_parser(io.StringIO(text))
         next_event = parser.get_event
 
         def checked_event() -> Any:
-            """Every parser event passes here once: count aliases and nodes, refuse unknown tags."""
+            """Every parser event passes here once: count aliases, nodes and depth, refuse tags and bad values."""
             event = next_event()
             if isinstance(event, AliasEvent):
                 counts["aliases"] += 1
                 if counts["aliases"] > MAX_ALIASES:
                     raise error(f"too many YAML aliases (more than {MAX_ALIASES}); refusing a possible alias bomb",
                                 path, event.start_mark.line + 1)
+            elif isinstance(event, CollectionEndEvent):
+                counts["depth"] -= 1
             elif isinstance(event, (ScalarEvent, CollectionStartEvent)):
                 counts["nodes"] += 1
+                line = event.start_mark.line + 1
                 tag = getattr(event, "tag", None)
                 tag = getattr(tag, "value", tag)  # newer ruamel wraps tags in a Tag object
-                if tag not in _ALLOWED_TAGS and not _standard_tag(tag):
-                    raise error(f"YAML tag {tag!r} is not allowed (no object construction)", path,
-                                event.start_mark.line + 1)
+                if tag not in _ALLOWED_TAGS:
+                    shown = str(tag).replace("tag:yaml.org,2002:", "!!")[:60]
+                    raise error(f"YAML tag {shown!r} is not allowed (write the plain value, without a tag)",
+                                path, line)
                 if counts["nodes"] > MAX_NODES:
                     raise error("too many YAML nodes", path)
+                if isinstance(event, CollectionStartEvent):
+                    counts["depth"] += 1
+                    if counts["depth"] > MAX_DEPTH:
+                        raise error(f"nested more than {MAX_DEPTH} levels deep", path, line)
+                else:
+                    problem = _check_scalar(event.value, plain=event.style is None and tag is None)
+                    if problem:
+                        raise error(problem, path, line)
             return event
 
         parser.get_event = checked_event  # type: ignore[method-assign]
@@ -93,6 +140,9 @@ def read_yaml(path: Path, error: Callable[..., MfakitError]) -> Any:
         raise error(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
     except RecursionError:
         raise error("YAML nested too deeply", path) from None
+    except (ValueError, OverflowError, TypeError, IndexError, KeyError, AttributeError) as exc:
+        # a value the constructor cannot build (the checks above catch the known ones): still one line
+        raise error(f"a value cannot be read ({type(exc).__name__}: {str(exc)[:120]})", path) from None
 
 
 def dump_yaml(doc: Any) -> str:
@@ -102,49 +152,15 @@ def dump_yaml(doc: Any) -> str:
 
 
 def atomic_write_text(path: Path, text: str, verify: Callable[[Path], None] | None = None) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves the old or the new file, never a broken one.
+    """Write ``text`` atomically (see :func:`mfakit.fileio.atomic_write`: symlinks written through, OS errors
+    as one line). Kept for the modules that import it from here."""
+    from mfakit.fileio import atomic_write
 
-    Temporary file in the same folder, flushed and fsynced, checked by ``verify`` (which raises to abort),
-    then renamed over the target; the folder is fsynced so the rename survives a power cut.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        if verify is not None:
-            verify(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    atomic_write(path, text, verify=verify)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Binary sibling of :func:`atomic_write_text` (for XLSX and other binary exports)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    from mfakit.fileio import atomic_write
+
+    atomic_write(path, data)
