@@ -31,6 +31,8 @@ class MergeStats:
     new_services: list[str] = field(default_factory=list)
     #: service id → fact keys ("supports.security_key") where a curated fact overrode a different imported one
     curated_overrides: dict[str, list[str]] = field(default_factory=dict)
+    #: ids of the services your personal layer touched or added
+    personal: list[str] = field(default_factory=list)
 
 
 def _owner(owners: dict[str, str], host: str) -> str | None:
@@ -158,18 +160,39 @@ class Catalog:
         return self.index.match(name, domain=domain, account=account)
 
     def find(self, query: str, domain: str | None = None) -> Service:
-        """The one service a user meant (CLI): an unknown or ambiguous query → CatalogError."""
-        m = self.match(query, domain=domain)
+        """The one service a user meant (CLI): an exact id first, else a certain match; else CatalogError."""
+        text = (query or "").strip()
+        if text in self.services:
+            return self.services[text]
+        m = self.match(text, domain=domain)
         if m.service is not None:
             return m.service
         if m.candidates:
             raise CatalogError(f"{query!r} is not certain: it could be {', '.join(m.candidates)} (give the id)")
-        raise CatalogError(f"no service in the catalog matches {query!r}")
+        raise CatalogError(f"no service in the catalog matches {query!r}{self.suggest(text)}")
+
+    def suggest(self, text: str) -> str:
+        """`` (did you mean a or b?)`` from close ids and names, or ''."""
+        import difflib
+
+        key = normalize_name(text)
+        names: dict[str, str] = {}
+        for svc in self.services.values():
+            for label in (svc.id, svc.name):
+                names.setdefault(normalize_name(label), svc.id)
+        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.75) if key else []
+        ids = list(dict.fromkeys(names[c] for c in close))
+        return f" (did you mean {' or '.join(ids)}?)" if ids else ""
 
 
 def load_catalog(include_imported: bool = True, catalog_dir: Path | None = None,
-                 curated_path: Path | None = None) -> Catalog:
-    """The curated catalog, plus the imported layer (``CATALOG_DIR/imported.json``) when present and asked for."""
+                 curated_path: Path | None = None, include_personal: bool = True,
+                 personal_path: Path | None = None) -> Catalog:
+    """Your personal facts over the curated catalog over the imported layer (``CATALOG_DIR/imported.json``).
+
+    Each layer is read when present and asked for; the personal layer is ``data/private/catalog.yaml``
+    (see :mod:`mfakit.catalog.personal`), so a fresh load always reflects ``set_facts``.
+    """
     curated = load_curated(curated_path)
     sources: dict[str, Any] = {}
     imported: list[Service] = []
@@ -186,4 +209,10 @@ def load_catalog(include_imported: bool = True, catalog_dir: Path | None = None,
     finally:
         if gc_was_on:
             gc.enable()
+    if include_personal:
+        from mfakit.catalog.personal import apply_personal, read_personal
+
+        personal = read_personal(personal_path)
+        if personal:
+            stats.personal = apply_personal(services, personal)
     return Catalog(services, sources, stats)

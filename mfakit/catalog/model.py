@@ -49,6 +49,8 @@ class Service:
     origin: str = "curated"
     #: imported facts that a curated fact overrode, keyed like "supports.security_key" (kept for provenance)
     overridden: dict[str, Fact] = field(default_factory=dict)
+    #: the facts (curated or imported) that one of your own findings replaced, keyed like ``overridden``
+    personal_overrides: dict[str, Fact] = field(default_factory=dict)
 
     def supports_value(self, capability: str) -> bool | None:
         """True / False / None (unknown) for one capability."""
