@@ -59,7 +59,7 @@ class Ledger:
     def save(self) -> None:
         if self.path is None:
             return
-        from mfakit.inventory.yamlio import atomic_write_text
+        from mfakit.fileio import atomic_write as atomic_write_text
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.path, json.dumps(self.items, indent=1) + "\n")

@@ -111,7 +111,7 @@ def expected_files() -> dict[str, str]:
 def write_all(directory: Path | None = None) -> list[Path]:
     """(Re)write the checked-in copies under ``data/policies/`` atomically; returns the paths written."""
     from mfakit.config import POLICIES_DIR
-    from mfakit.inventory.yamlio import atomic_write_text
+    from mfakit.fileio import atomic_write as atomic_write_text
 
     target = Path(directory) if directory is not None else POLICIES_DIR
     target.mkdir(parents=True, exist_ok=True)

@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
             err().print(f"[yellow]caveat:[/yellow] {policygen.PASSWORD_CHANGE_CAVEAT}")
         text = policygen.dump_policy(doc)
         if output is not None:
-            from mfakit.inventory.yamlio import atomic_write_text
+            from mfakit.fileio import atomic_write as atomic_write_text
 
             atomic_write_text(output, text)
             err().print(f"wrote {output}")

@@ -64,15 +64,28 @@ def test_access_denied_message_shape(aws):
         user = aws.session_for(DEMO_USER)
         with pytest.raises(ClientError) as exc:
             user.client("ec2").describe_vpcs()
-        assert exc.value.response["Error"]["Code"] == "AccessDenied"
-        assert exc.value.response["Error"]["Message"] == (
+        err = exc.value.response["Error"]
+        assert err["Code"] == "UnauthorizedOperation"  # EC2's own code (terraform-provider-aws#34234)
+        assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert err["Message"] == (
+            "You are not authorized to perform this operation. "
             "User: arn:aws:iam::123456789012:user/s-takahashi is not authorized to perform: ec2:DescribeVpcs "
-            "with an explicit deny in an identity-based policy")
+            "with an explicit deny in an identity-based policy: "
+            "arn:aws:iam::123456789012:policy/forced-mfa-self-manage")
+        with pytest.raises(ClientError) as exc:  # IAM: AccessDenied, the user path as the resource
+            user.client("iam").list_users()
+        assert exc.value.response["Error"]["Code"] == "AccessDenied"
+        assert exc.value.response["Error"]["Message"].startswith(
+            "User: arn:aws:iam::123456789012:user/s-takahashi is not authorized to perform: iam:ListUsers "
+            "on resource: arn:aws:iam::123456789012:user/ with an explicit deny in an identity-based policy: "
+            "arn:aws:iam::123456789012:policy/forced-mfa-self-manage")
         mfa = aws.session_for(DEMO_USER, mfa=True)
-        with pytest.raises(ClientError) as exc:  # nothing allows s3 reads: implicit deny
+        with pytest.raises(ClientError) as exc:  # nothing allows iam:CreateUser: implicit deny
             mfa.client("iam").create_user(UserName="x")
-        assert "because no identity-based policy allows the iam:CreateUser action" in \
-            exc.value.response["Error"]["Message"]
+        assert exc.value.response["Error"]["Message"] == (
+            "User: arn:aws:iam::123456789012:user/s-takahashi is not authorized to perform: iam:CreateUser "
+            "on resource: arn:aws:iam::123456789012:user/x because no identity-based policy allows the "
+            "iam:CreateUser action")
         # AWS refuses to delete what is still in use
         admin = aws.admin.client("iam")
         with pytest.raises(ClientError) as exc:

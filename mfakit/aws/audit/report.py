@@ -69,6 +69,6 @@ def render(report: AuditReport, fmt: str) -> str:
 
 
 def write(report: AuditReport, fmt: str, path: Path) -> None:
-    from mfakit.inventory.yamlio import atomic_write_text
+    from mfakit.fileio import atomic_write as atomic_write_text
 
     atomic_write_text(path, render(report, fmt))

@@ -4,7 +4,9 @@ The IAM action is ``<service prefix>:<OperationName>`` (true for IAM, STS and EC
 IAM Service Authorization Reference for the operations the kit uses: the user's ARN for user operations (the
 caller's own user when ``UserName`` is omitted), the device ARN for creating/deleting a virtual MFA device,
 the policy ARN for policy operations, and ``*`` where the action has no resource (``ec2:Describe*``,
-``iam:ListUsers``, ``iam:ListVirtualMFADevices``, ``iam:GetAccountPasswordPolicy`` ...).
+``iam:ListVirtualMFADevices``, ``iam:GetAccountPasswordPolicy`` ...). ``iam:ListUsers`` is checked against the
+user path the request lists (``arn:aws:iam::ACCT:user/``), as AWS's denial messages show it.
+The action names themselves come from :mod:`mfakit.aws.embedded.iam_actions`.
 """
 
 from __future__ import annotations
@@ -39,11 +41,6 @@ POLICY_OPS = frozenset({"CreatePolicy", "DeletePolicy", "GetPolicy", "GetPolicyV
                         "ListPolicyTags", "ListEntitiesForPolicy", "SetDefaultPolicyVersion"})
 
 
-def iam_action(prefix: str, operation: str) -> str:
-    """``ec2`` + ``DescribeVpcs`` -> ``ec2:DescribeVpcs``."""
-    return f"{prefix}:{operation}"
-
-
 def resource_arn(prefix: str, operation: str, params: dict[str, Any], account: str,
                  caller_user: str | None) -> str:
     """The resource ARN the request is authorized against (``*`` where the action has no resource)."""
@@ -63,6 +60,8 @@ def resource_arn(prefix: str, operation: str, params: dict[str, Any], account: s
             path = params.get("Path") or "/"
             return f"arn:aws:iam::{account}:policy{path}{params.get('PolicyName', '')}"
         return str(params.get("PolicyArn", "*"))
+    if operation == "ListUsers":  # AWS: "... iam:ListUsers on resource: arn:aws:iam::ACCT:user/" (PathPrefix)
+        return f"arn:aws:iam::{account}:user{params.get('PathPrefix') or '/'}"
     if operation in ("SimulatePrincipalPolicy",):
         return str(params.get("PolicySourceArn", "*"))
     return "*"

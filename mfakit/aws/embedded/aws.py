@@ -18,7 +18,6 @@ class EmbeddedAWS:
     def __init__(self, enforcer: Any, region: str) -> None:
         self.enforcer = enforcer
         self.state: KitState = enforcer.state
-        self.backend = enforcer.backend
         self.account = self.state.account
         self.region = region
         self.live = False
@@ -59,6 +58,11 @@ class EmbeddedAWS:
         p = Principal("user", u.name, u.arn, u.id, "true" if mfa else "false", now, source)  # type: ignore[arg-type]
         key_id, secret, token = self.state.mint(p)
         return self.session(key_id, secret, token)
+
+    @property
+    def backend(self) -> Any:
+        """moto's IAM backend for the account."""
+        return self.enforcer.backend
 
     # -- console model ---------------------------------------------------------------------------
     def console_sign_in(self, user: str, password: str) -> Any:
@@ -101,21 +105,20 @@ class EmbeddedAWS:
 def embedded(region: str = REGION, enforce: bool = True) -> Iterator[EmbeddedAWS]:
     """``with embedded() as aws:`` — an in-process AWS (moto state + the kit's enforcement layer).
 
-    ``enforce=False`` leaves only moto (used by the benchmark to measure the layer's cost); the kit still
-    installs its handlers so that the same operations are answered, but no request is authorized.
+    Every request moto answers while the context is open is authorized by the kit (see
+    :mod:`mfakit.aws.embedded.hook`), whoever sends it. ``enforce=False`` answers the same operations but
+    authorizes nothing (the benchmark's baseline for the layer's own cost).
     """
     from moto import mock_aws
 
-    from mfakit.aws.embedded import enforce as enf
+    from mfakit.aws.embedded import hook
+    from mfakit.aws.embedded.enforce import Enforcer
 
     with mock_aws(config={"iam": {"load_aws_managed_policies": True}, "core": {"reset_boto3_session": True}}):
         with isolated_env(region):
-            from moto.iam.models import iam_backends
-
-            backend = iam_backends[ACCOUNT_ID]["aws"]
-            enforcer = enf.Enforcer(KitState(ACCOUNT_ID), backend, enforce=enforce)
-            enf.activate(enforcer)
+            enforcer = Enforcer(KitState(ACCOUNT_ID), enforce=enforce)
+            hook.activate(enforcer)
             try:
                 yield EmbeddedAWS(enforcer, region)
             finally:
-                enf.deactivate()
+                hook.deactivate()

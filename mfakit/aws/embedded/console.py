@@ -92,7 +92,7 @@ def register_security_key(aws: "EmbeddedAWS", signed_in: ConsoleSignIn, device_n
     arn = f"arn:aws:iam::{aws.account}:user/{signed_in.user}"
     denied = enf.authorize(who, "iam:EnableMFADevice", arn)
     if denied is not None:
-        raise AwsError(f"console: {denied[1]['Error']['Message']}")
+        raise AwsError(f"console: {denied.message}")
     user = aws.backend.get_user(signed_in.user)
     if any(s.rsplit("/", 1)[-1].startswith(device_name + "-") for s in aws.state.device_kinds if
            aws.state.device_kinds[s] == "u2f"):

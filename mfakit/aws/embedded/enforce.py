@@ -1,48 +1,66 @@
-"""The enforcement layer: botocore event handlers that authorize every call with the kit's evaluator before
-moto sees it, and answer the operations moto lacks (see docs/readme/aws-walkthrough.md for the full list).
+"""The enforcement layer: every request that reaches moto is authorized by the kit's evaluator first.
 
-Handlers are module-level and registered in botocore's BUILTIN_HANDLERS while an embedded AWS is active, so
-every boto3 session created inside the context (including ones built from temporary credentials) is enforced.
+It sits in moto's own request path (see :mod:`mfakit.aws.embedded.hook`), so it does not matter who sent the
+request or how: a boto3 session created before or after the embedded AWS started, a raw SigV4 request, a
+presigned URL fetched with ``requests``, the AWS CLI in another process through ``mfakit aws serve``. The
+layer identifies the caller from the access key (and session token), decides with the kit's evaluator on
+the caller's policies in moto's state, answers the operations moto lacks (:mod:`ops`), and otherwise lets
+moto answer. A user's request the layer cannot authorize (unknown key, wrong token, no IAM action in AWS's
+Service Authorization Reference) is refused, never passed through.
 """
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
 from typing import Any
 
 from mfakit.aws.embedded import ops
-from mfakit.aws.embedded.actions import SELF_DEFAULT_OPS, iam_action, resource_arn
+from mfakit.aws.embedded.actions import SELF_DEFAULT_OPS, resource_arn
 from mfakit.aws.embedded.env import ADMIN_KEY_ID
+from mfakit.aws.embedded.iam_actions import iam_action, service_prefix
 from mfakit.aws.embedded.policies import PolicyCache
-from mfakit.aws.embedded.responses import access_denied, error
-from mfakit.aws.embedded.state import KitState, Principal
+from mfakit.aws.embedded.responses import (INVALID_TOKEN, access_denied, error, invalid_credentials,
+                                           missing_credentials)
+from mfakit.aws.embedded.state import KitState, MfaSeed, Principal
+from mfakit.aws.embedded.wire import KitError, credentials, protocol
 
-_ACTIVE: "Enforcer | None" = None
-
-#: Operations that no IAM policy controls (authentication, and "who am I").
+#: Operations that no IAM policy controls (authentication, and "who am I"): STS API reference,
+#: "Permissions for GetSessionToken" and "GetCallerIdentity" (no permission is required).
 _NOT_AUTHORIZED_BY_POLICY = frozenset({"sts:GetSessionToken", "sts:GetCallerIdentity"})
 
 
 class Enforcer:
-    """Authorizes calls and keeps the kit's state for one embedded AWS."""
+    """Authorizes requests and keeps the kit's state for one embedded AWS (one account)."""
 
-    def __init__(self, state: KitState, backend: Any, enforce: bool = True) -> None:
+    def __init__(self, state: KitState, enforce: bool = True) -> None:
         self.state = state
-        self.backend = backend  # moto's IAM backend for the account
         self.enforce = enforce
         self.cache = PolicyCache()
         self.admin = Principal("admin", "mfakit-admin", f"arn:aws:iam::{state.account}:root", "AIDAADMIN")
         self.calls = 0
         self.denied = 0
+        self.lock = threading.RLock()  # moto's state is not thread-safe; the local server is threaded
+
+    @property
+    def backend(self) -> Any:
+        """moto's IAM backend for the account (looked up each time: moto may have been reset)."""
+        from moto.iam.models import iam_backends
+
+        return iam_backends[self.state.account]["aws"]
 
     # -- who is calling -------------------------------------------------------------------------
-    def principal(self, key_id: str | None) -> Principal | None:
+    def principal(self, key_id: str | None, token: str | None = None) -> Principal | None:
+        """The caller behind an access key (None: unknown key, inactive key, or a token that does not match)."""
         if key_id is None:
             return None
         if key_id == ADMIN_KEY_ID:
             return self.admin
         hit = self.state.temp_creds.get(key_id)
         if hit is not None:
-            return hit
+            return hit if token is None or token == self.state.temp_tokens.get(key_id) else None
+        if token is not None:  # a long-term key never carries a session token
+            return None
         user = self.backend.get_user_from_access_key_id(key_id)
         if user is None:
             return None
@@ -51,102 +69,147 @@ class Enforcer:
             return None
         return Principal("user", user.name, user.arn, user.id, "absent", None, "access-key")
 
+    def seed(self, serial: str) -> MfaSeed | None:
+        """A virtual device's TOTP seed, read once from moto's state (memory only, never printed)."""
+        hit = self.state.seeds.get(serial)
+        if hit is None:
+            dev = self.backend.virtual_mfa_devices.get(serial)
+            if dev is None:
+                return None
+            hit = self.state.seeds[serial] = MfaSeed(serial, dev.base32_string_seed)
+        return hit
+
     # -- the decision ---------------------------------------------------------------------------
-    def authorize(self, who: Principal, action: str, resource: str) -> Any | None:
-        """None when allowed; else an error response tuple (AccessDenied, AWS's message shape)."""
+    def authorize(self, who: Principal, action: str, resource: str, service: str = "iam",
+                  json_protocol: bool = False) -> KitError | None:
+        """None when allowed; else AWS's denial (UnauthorizedOperation for EC2, AccessDenied otherwise)."""
         if who.kind == "admin" or not self.enforce or action in _NOT_AUTHORIZED_BY_POLICY:
             return None
         from mfakit.aws.evaluator import evaluate
 
-        compiled = self.cache.compiled_for(self.backend, who.name)
+        compiled, arns = self.cache.compiled_for(self.backend, who.name)
         res = evaluate(compiled, action, resource, who.context(self.state.clock.now()))
         if res.allowed:
             return None
         self.denied += 1
-        return access_denied(who.arn, action, resource, explicit=res.decision == "explicitDeny")
+        explicit = res.decision == "explicitDeny"
+        policy_arn = None
+        if explicit:
+            deny = next((m for m in res.matched if m.effect == "Deny"), None)
+            policy_arn = arns.get(deny.policy) if deny is not None else None
+        return access_denied(service, who.arn, action, resource, explicit, policy_arn, json_protocol)
 
-    # -- event handlers -------------------------------------------------------------------------
-    def before_call(self, model: Any, params: dict[str, Any], request_signer: Any, context: dict) -> Any:
-        self.calls += 1
-        op = model.name
-        prefix = model.service_model.signing_name
-        api: dict[str, Any] = dict(context.get("mfakit_params") or {})
-        creds = getattr(request_signer, "_credentials", None)
-        key_id = creds.get_frozen_credentials().access_key if creds is not None else None
-        who = self.principal(key_id)
+    def identify(self, service: str, headers: Any, query: dict[str, Any]) -> Principal:
+        """The caller of a request, or AWS's answer for a missing/unknown key (raised as KitError)."""
+        key_id, token = credentials(headers, query)
+        if key_id is None:
+            raise missing_credentials(service)
+        who = self.principal(key_id, token)
         if who is None:
-            return error("InvalidClientTokenId", "The security token included in the request is invalid.")
-        body = params.get("body")
+            raise invalid_credentials(service)
+        return who
+
+    # -- one request in moto's path --------------------------------------------------------------
+    def handle(self, resp: Any, original: Any) -> Any:
+        """Authorize and answer one non-S3 request (``resp``: moto's BaseResponse after setup_class)."""
+        self.calls += 1
+        service = resp.service_name or ""
+        proto = protocol(resp.boto3_service_name)
+        op = resp._get_action()
+        try:
+            who = self.identify(service, resp.headers, resp.querystring)
+            params = getattr(resp, "params", None)
+            api: dict[str, Any] = params if isinstance(params, dict) else {
+                k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in resp.querystring.items()}
+            result = self._decide(resp, who, service, op, api, proto)
+        except KitError as err:
+            from mfakit.aws.embedded.wire import error_response
+
+            return error_response(proto, err)
+        if result is None:
+            return self._moto_answers(resp, op, api, original)
+        from moto.core.responses import ActionResult
+
+        return resp.serialized(ActionResult(result))
+
+    def _decide(self, resp: Any, who: Principal, service: str, op: str, api: dict[str, Any],
+                proto: str) -> dict[str, Any] | None:
+        """Raise AWS's error, return the kit's answer, or None to let moto answer."""
+        prefix = service_prefix(service, _signing_name(resp.boto3_service_name)) or service
         if who.kind == "user" and op in SELF_DEFAULT_OPS and not api.get("UserName"):
             api["UserName"] = who.name  # AWS uses the caller when UserName is omitted; moto would not
-            if isinstance(body, dict):
-                body["UserName"] = who.name
-        action = iam_action(prefix, op)
         if who.source == "session-token" and who.mfa != "true" and prefix == "iam":
-            return error("AccessDenied", f"User: {who.arn} is not authorized to perform: {action}: "
-                         "IAM API calls with GetSessionToken credentials require MFA authentication")
-        handler = ops.PRE_POLICY.get(op)
+            # STS API reference, GetSessionToken: no IAM API calls unless MFA information is included.
+            raise KitError("InvalidClientTokenId", INVALID_TOKEN, 403)
+        handler = ops.PRE_POLICY.get(op) if prefix == "sts" else None
         if handler is not None:  # authentication operations: not controlled by policy
-            return handler(self, who, api)
+            return _result(handler(self, who, api))
+        action = iam_action(prefix, op)
+        if action is None:
+            if who.kind == "admin" or not self.enforce:
+                return None
+            raise error("AccessDenied", f"User: {who.arn} is not authorized to perform: {prefix}:{op} "
+                        "(the embedded AWS knows no IAM action for this operation)")
         caller_user = who.name if who.kind == "user" else None
         resource = resource_arn(prefix, op, api, self.state.account, caller_user)
-        denied = self.authorize(who, action, resource)
+        denied = self.authorize(who, action, resource, service, proto.startswith("json") or "cbor" in proto)
         if denied is not None:
-            return denied
-        handler = ops.IMPLEMENTED.get(op)
-        if handler is not None:
-            return handler(self, who, api)
-        return None  # let moto answer
+            raise denied
+        handler = ops.IMPLEMENTED.get(op) if prefix == "iam" else None
+        return _result(handler(self, who, api)) if handler is not None else None
 
-    def after_call(self, parsed: dict[str, Any], model: Any, context: dict) -> None:
-        handler = ops.AFTER.get(model.name)
-        if handler is not None and "Error" not in parsed:
-            handler(self, dict(context.get("mfakit_params") or {}), parsed)
+    def _moto_answers(self, resp: Any, op: str, api: dict[str, Any], original: Any) -> Any:
+        after = ops.AFTER.get(op) if resp.service_name == "iam" else None
+        if after is not None:
+            from moto.core.utils import camelcase_to_underscores
+
+            name = camelcase_to_underscores(op)
+            method = getattr(resp, name)
+
+            def wrapped() -> Any:
+                out = method()  # raises moto's error for a failed call: nothing to fix up then
+                result = getattr(out, "result", None)
+                after(self, api, result if isinstance(result, dict) else {})
+                return out
+
+            setattr(resp, name, wrapped)  # call_action looks the method up on the instance
+        return original(resp)
+
+    def handle_s3(self, resp: Any, bucket: str | None, key: str | None) -> None:
+        """Authorize one S3 request (moto's S3 code calls this with the bucket and key it resolved)."""
+        from mfakit.aws.embedded.wire import KitHTTPError
+
+        self.calls += 1
+        try:
+            who = self.identify("s3", resp.headers, resp.querystring)
+            name = str(resp.data.get("Action", "") if isinstance(resp.data, dict) else "")
+            name = name[0] if isinstance(name, list) else name
+            action = iam_action("s3", name) if name else None
+            if action is None:
+                if who.kind == "admin" or not self.enforce:
+                    return
+                raise error("AccessDenied", f"User: {who.arn} is not authorized to perform: s3:{name} "
+                            "(the embedded AWS knows no IAM action for this operation)")
+            resource = "*" if not bucket else f"arn:aws:s3:::{bucket}/{key}" if key else f"arn:aws:s3:::{bucket}"
+            denied = self.authorize(who, action, resource, "s3")
+            if denied is not None:
+                raise denied
+        except KitError as err:
+            raise KitHTTPError("rest-xml", err) from None
 
 
-# -- module-level handlers (registered in botocore.handlers.BUILTIN_HANDLERS while active) -------------
-def _on_params(params: dict[str, Any], context: dict, **_: Any) -> None:
-    if _ACTIVE is not None and context is not None:
-        context["mfakit_params"] = dict(params)
+def _result(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, KitError):
+        raise value
+    return value
 
 
-def _on_before_call(model: Any, params: dict[str, Any], request_signer: Any = None,
-                    context: dict | None = None, **_: Any) -> Any:
-    if _ACTIVE is None:
+@lru_cache(maxsize=256)
+def _signing_name(boto3_service: str) -> str | None:
+    try:
+        from moto.core.responses import get_service_model
+
+        meta = get_service_model(boto3_service).metadata
+        return meta.get("signingName") or meta.get("endpointPrefix")
+    except Exception:  # noqa: BLE001 - a service botocore does not know
         return None
-    return _ACTIVE.before_call(model, params, request_signer, context if context is not None else {})
-
-
-def _on_after_call(parsed: dict[str, Any], model: Any, context: dict | None = None, **_: Any) -> None:
-    if _ACTIVE is not None:
-        _ACTIVE.after_call(parsed, model, context or {})
-
-
-HANDLERS = (
-    ("before-parameter-build", _on_params),
-    ("before-call", _on_before_call),
-    ("after-call", _on_after_call),
-)
-
-
-def activate(enforcer: Enforcer) -> None:
-    """Make ``enforcer`` the active one and register the handlers for sessions created from now on."""
-    global _ACTIVE
-    from botocore import handlers as bh
-
-    if _ACTIVE is not None:
-        raise RuntimeError("an embedded AWS is already active in this process")
-    _ACTIVE = enforcer
-    for item in HANDLERS:
-        if item not in bh.BUILTIN_HANDLERS:
-            bh.BUILTIN_HANDLERS.append(item)
-
-
-def deactivate() -> None:
-    global _ACTIVE
-    from botocore import handlers as bh
-
-    _ACTIVE = None
-    for item in HANDLERS:
-        while item in bh.BUILTIN_HANDLERS:
-            bh.BUILTIN_HANDLERS.remove(item)

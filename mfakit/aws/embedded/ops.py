@@ -36,7 +36,7 @@ def get_session_token(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any
         if who.kind != "user":
             return error("AccessDenied", MFA_UNKNOWN)
         user = e.backend.get_user(who.name)
-        seed = e.state.seeds.get(serial)
+        seed = e.seed(str(serial))
         if serial not in user.mfa_devices or seed is None:  # FIDO keys cannot be used with GetSessionToken
             return error("AccessDenied", MFA_UNKNOWN)
         if not code or not totp.check_one(seed, str(code), now):
@@ -57,7 +57,7 @@ def get_caller_identity(e: "Enforcer", who: Principal, api: dict[str, Any]) -> A
 def enable_mfa_device(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
     """Check the two consecutive codes against the seed captured at creation; moto then records the device."""
     serial = str(api.get("SerialNumber", ""))
-    seed = e.state.seeds.get(serial)
+    seed = e.seed(serial)
     if seed is None or serial not in e.backend.virtual_mfa_devices:
         return error("NoSuchEntity", f"VirtualMFADevice with serial number {serial} doesn't exist.", 404)
     if not totp.check_two(seed, str(api.get("AuthenticationCode1", "")), str(api.get("AuthenticationCode2", "")),
@@ -199,54 +199,68 @@ IMPLEMENTED: dict[str, Handler] = {
 }
 
 
-# -- after moto answered --------------------------------------------------------------------------------
-def _after_create_virtual(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
-    dev = parsed.get("VirtualMFADevice", {})
-    raw = dev.get("Base32StringSeed", b"")
-    seed = raw.decode() if isinstance(raw, bytes) else str(raw)
-    serial = dev.get("SerialNumber", "")
-    e.state.seeds[serial] = MfaSeed(serial, seed)  # memory only
+def list_virtual_mfa_devices(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any:
+    """moto lists every device's seed; AWS returns a seed only at creation. Plus the modelled root device."""
+    status = api.get("AssignmentStatus") or "Any"
+    acct = e.state.account
+    out = []
+    for serial, dev in e.backend.virtual_mfa_devices.items():
+        assigned = dev.user is not None
+        if status == "Any" or (status == "Assigned") == assigned:
+            item: dict[str, Any] = {"SerialNumber": serial}
+            if assigned:
+                u = dev.user
+                item["User"] = {"Path": u.path, "UserName": u.name, "UserId": u.id, "Arn": u.arn,
+                                "CreateDate": u.create_date}
+                item["EnableDate"] = dev.enable_date
+            out.append(item)
+    if e.state.root_mfa == "virtual" and status in ("Any", "Assigned"):
+        # the console names a root device as the person chose (mfa/my-phone); the old default was
+        # root-account-mfa-device. The audit must not depend on the name (Prowler checks the type).
+        out.append({"SerialNumber": f"arn:aws:iam::{acct}:mfa/{e.state.root_device_name}",
+                    "User": {"Path": "/", "UserName": "<root_account>", "UserId": acct,
+                             "Arn": f"arn:aws:iam::{acct}:root", "CreateDate": _now(e)},
+                    "EnableDate": _now(e)})
+    return ok({"VirtualMFADevices": out, "IsTruncated": False})
+
+
+IMPLEMENTED["ListVirtualMFADevices"] = list_virtual_mfa_devices
+
+
+# -- after moto answered (``result``: the dict moto's response method built, before serialization) -------
+def _after_create_virtual(e: "Enforcer", api: dict[str, Any], result: dict[str, Any]) -> None:
+    dev = result.get("VirtualMFADevice")
+    serial = getattr(dev, "serial_number", None) or (dev or {}).get("SerialNumber", "")
+    e.seed(str(serial))  # memory only: the seed is kept to check codes, never printed
     if api.get("Tags"):
-        e.state.device_tags[serial] = {t["Key"]: t["Value"] for t in api["Tags"]}
+        e.state.device_tags[str(serial)] = {t["Key"]: t["Value"] for t in api["Tags"]}
 
 
-def _after_login_profile(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
-    user = e.backend.users.get(parsed.get("LoginProfile", {}).get("UserName", api.get("UserName", "")))
+def _after_login_profile(e: "Enforcer", api: dict[str, Any], result: dict[str, Any]) -> None:
+    profile = result.get("LoginProfile", {})
+    user = e.backend.users.get(profile.get("UserName", api.get("UserName", "")))
     if user is None:
         return
     if "PasswordResetRequired" in api:  # moto drops the flag
         user.password_reset_required = bool(api["PasswordResetRequired"])
-    parsed["LoginProfile"]["PasswordResetRequired"] = bool(user.password_reset_required)
+    profile["PasswordResetRequired"] = bool(user.password_reset_required)
 
 
-def _after_delete_virtual(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+def _after_delete_virtual(e: "Enforcer", api: dict[str, Any], result: dict[str, Any]) -> None:
     e.state.seeds.pop(str(api.get("SerialNumber", "")), None)
     e.state.device_tags.pop(str(api.get("SerialNumber", "")), None)
 
 
-def _after_deactivate(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
+def _after_deactivate(e: "Enforcer", api: dict[str, Any], result: dict[str, Any]) -> None:
     e.state.device_kinds.pop(str(api.get("SerialNumber", "")), None)
 
 
-def _after_summary(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
-    parsed.setdefault("SummaryMap", {})["AccountMFAEnabled"] = 0 if e.state.root_mfa == "none" else 1
+def _after_summary(e: "Enforcer", api: dict[str, Any], result: dict[str, Any]) -> None:
+    result.setdefault("SummaryMap", {})["AccountMFAEnabled"] = 0 if e.state.root_mfa == "none" else 1
 
 
-def _after_list_virtual(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
-    for dev in parsed.get("VirtualMFADevices", []):  # moto lists the seeds; AWS returns them only at creation
-        dev.pop("Base32StringSeed", None)
-        dev.pop("QRCodePNG", None)
-    if e.state.root_mfa == "virtual" and api.get("AssignmentStatus", "Any") in ("Any", "Assigned"):
-        acct = e.state.account
-        parsed.setdefault("VirtualMFADevices", []).append({
-            "SerialNumber": f"arn:aws:iam::{acct}:mfa/root-account-mfa-device",
-            "User": {"Path": "/", "UserName": "<root_account>", "UserId": acct, "Arn": f"arn:aws:iam::{acct}:root",
-                     "CreateDate": _now(e)},
-            "EnableDate": _now(e)})
-
-
-def _after_credential_report(e: "Enforcer", api: dict[str, Any], parsed: dict[str, Any]) -> None:
-    content = parsed.get("Content", b"")
+def _after_credential_report(e: "Enforcer", api: dict[str, Any], result: dict[str, Any]) -> None:
+    content = result.get("Content", "")
     text = content.decode() if isinstance(content, bytes) else str(content)
     lines = text.splitlines()
     if not lines or any(line.startswith("<root_account>,") for line in lines):
@@ -257,7 +271,7 @@ def _after_credential_report(e: "Enforcer", api: dict[str, Any], parsed: dict[st
            "not_supported", "no_information", "not_supported", "not_supported", mfa]
     row += ["false", "N/A", "N/A", "N/A", "N/A", "false", "N/A", "N/A", "N/A", "N/A", "false", "N/A", "false", "N/A"]
     lines.insert(1, ",".join(row[:ncols]))
-    parsed["Content"] = ("\n".join(lines) + "\n").encode()
+    result["Content"] = "\n".join(lines) + "\n"
 
 
 AFTER: dict[str, Callable[["Enforcer", dict[str, Any], dict[str, Any]], None]] = {
@@ -267,6 +281,5 @@ AFTER: dict[str, Callable[["Enforcer", dict[str, Any], dict[str, Any]], None]] =
     "DeleteVirtualMFADevice": _after_delete_virtual,
     "DeactivateMFADevice": _after_deactivate,
     "GetAccountSummary": _after_summary,
-    "ListVirtualMFADevices": _after_list_virtual,
     "GetCredentialReport": _after_credential_report,
 }

@@ -56,7 +56,8 @@ class PolicyCache:
         self._cache: dict[tuple[str, ...], Any] = {}
         self._max = max_entries
 
-    def compiled_for(self, backend: Any, user_name: str) -> Any:
+    def compiled_for(self, backend: Any, user_name: str) -> tuple[Any, dict[str, str]]:
+        """(compiled policy set, policy name -> ARN for the managed ones) of the user's policies now."""
         from mfakit.aws.evaluator import compile_policies
 
         sources = user_policy_sources(backend, user_name)
@@ -65,7 +66,8 @@ class PolicyCache:
         if hit is None:
             if len(self._cache) >= self._max:
                 self._cache.clear()
-            hit = compile_policies([(src[0], as_document(src[2])) for src in sources])
+            arns = {src[0]: src[1].split("#", 1)[0] for src in sources if src[3].endswith("managed")}
+            hit = (compile_policies([(src[0], as_document(src[2])) for src in sources]), arns)
             self._cache[key] = hit
         return hit
 

@@ -1,37 +1,80 @@
-"""Botocore-shaped responses the embedded layer returns instead of letting moto answer."""
+"""AWS's answers, as the enforcement layer gives them: success bodies (plain dicts that moto's serializer
+turns into the service's XML/JSON) and errors (:class:`KitError`) with AWS's codes, HTTP status and text.
+
+Evidence for each shape (see also docs/aws.md, "What differs from real AWS"):
+
+- AccessDenied text ``User: ARN is not authorized to perform: ACTION on resource: RES because no
+  identity-based policy allows the ACTION action`` / ``... with an explicit deny in an identity-based policy``:
+  IAM User Guide, "Troubleshoot access denied error messages". ``on resource`` is left out where the action
+  has no resource (``*``), as AWS does for ``ec2:Describe*``.
+- The denying policy's ARN appended after the explicit-deny phrase (``...identity-based policy: arn:...``):
+  AWS Security Blog, "Enhanced access denied error messages with policy ARNs" (same account only; an inline
+  policy has no ARN, so nothing is appended for it).
+- EC2: code ``UnauthorizedOperation``, message ``You are not authorized to perform this operation. User: ...``
+  (raw response in hashicorp/terraform-provider-aws#34234); unknown key: ``AuthFailure``, HTTP 401,
+  ``AWS was not able to validate the provided access credentials`` (EC2 API reference, "Error codes").
+- IAM/STS unknown key, and IAM called with GetSessionToken credentials obtained without MFA:
+  ``InvalidClientTokenId``, ``The security token included in the request is invalid.`` (IAM API reference,
+  "Common Errors"; the MFA case: 99designs/aws-vault#15, aws/aws-cli#8918, and the STS API reference for
+  GetSessionToken: "You cannot call any IAM API operations unless MFA authentication information is included").
+- S3 unknown key: ``InvalidAccessKeyId``, ``The AWS Access Key Id you provided does not exist in our records.``
+  (Amazon S3 API reference, "Error responses").
+"""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
+from mfakit.aws.embedded.wire import KitError
+
+INVALID_TOKEN = "The security token included in the request is invalid."
+EC2_AUTH_FAILURE = "AWS was not able to validate the provided access credentials"
+S3_INVALID_KEY = "The AWS Access Key Id you provided does not exist in our records."
+EC2_UNAUTHORIZED = "You are not authorized to perform this operation."
 
 
-def _meta(status: int) -> dict[str, Any]:
-    return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": status, "HTTPHeaders": {}, "RetryAttempts": 0}
+def ok(body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A successful answer (the operation's output shape; moto's serializer writes the XML/JSON)."""
+    return dict(body or {})
 
 
-def ok(body: dict[str, Any] | None = None) -> tuple[AWSResponse, dict[str, Any]]:
-    """A successful response (parsed shape, as botocore's parser would return it)."""
-    parsed = dict(body or {})
-    parsed["ResponseMetadata"] = _meta(200)
-    return AWSResponse("https://embedded.mfakit.invalid/", 200, {}, None), parsed
+def error(code: str, message: str, status: int = 403) -> KitError:
+    """An error answer; handlers return it (the dispatcher turns it into the HTTP response)."""
+    return KitError(code, message, status)
 
 
-def error(code: str, message: str, status: int = 403) -> tuple[AWSResponse, dict[str, Any]]:
-    """An error response: botocore raises ``ClientError`` with this code and message."""
-    parsed = {"Error": {"Code": code, "Message": message, "Type": "Sender"}, "ResponseMetadata": _meta(status)}
-    return AWSResponse("https://embedded.mfakit.invalid/", status, {}, None), parsed
-
-
-def access_denied(principal_arn: str, action: str, resource: str, explicit: bool) -> tuple[AWSResponse, dict]:
-    """AWS's AccessDenied message shape (explicit deny vs no allow)."""
+def denied_message(principal_arn: str, action: str, resource: str, explicit: bool,
+                   policy_arn: str | None = None) -> str:
+    """AWS's access-denied sentence (identity-based policies in one account)."""
     on = "" if resource == "*" else f" on resource: {resource}"
     if explicit:
-        msg = (f"User: {principal_arn} is not authorized to perform: {action}{on} "
-               "with an explicit deny in an identity-based policy")
-    else:
-        msg = (f"User: {principal_arn} is not authorized to perform: {action}{on} "
-               f"because no identity-based policy allows the {action} action")
-    return error("AccessDenied", msg, 403)
+        tail = f": {policy_arn}" if policy_arn else ""
+        return (f"User: {principal_arn} is not authorized to perform: {action}{on} "
+                f"with an explicit deny in an identity-based policy{tail}")
+    return (f"User: {principal_arn} is not authorized to perform: {action}{on} "
+            f"because no identity-based policy allows the {action} action")
+
+
+def access_denied(service: str, principal_arn: str, action: str, resource: str, explicit: bool,
+                  policy_arn: str | None = None, json_protocol: bool = False) -> KitError:
+    """The denial in the calling service's words: EC2's UnauthorizedOperation, else AccessDenied."""
+    msg = denied_message(principal_arn, action, resource, explicit, policy_arn)
+    if service == "ec2":
+        return KitError("UnauthorizedOperation", f"{EC2_UNAUTHORIZED} {msg}", 403)
+    return KitError("AccessDeniedException" if json_protocol else "AccessDenied", msg, 403)
+
+
+def invalid_credentials(service: str) -> KitError:
+    """An access key the account does not know (or a session token that does not match it)."""
+    if service == "ec2":
+        return KitError("AuthFailure", EC2_AUTH_FAILURE, 401)
+    if service == "s3":
+        return KitError("InvalidAccessKeyId", S3_INVALID_KEY, 403)
+    return KitError("InvalidClientTokenId", INVALID_TOKEN, 403)
+
+
+def missing_credentials(service: str) -> KitError:
+    """An unsigned request (no access key anywhere)."""
+    if service == "s3":
+        return KitError("AccessDenied", "Access Denied", 403)
+    return KitError("MissingAuthenticationToken", "Request is missing Authentication Token", 403)

@@ -74,13 +74,17 @@ class KitState:
     account: str
     clock: Clock = field(default_factory=Clock)
     temp_creds: dict[str, Principal] = field(default_factory=dict)
+    temp_tokens: dict[str, str] = field(default_factory=dict)  # key id -> session token (memory only)
     seeds: dict[str, MfaSeed] = field(default_factory=dict)
     device_tags: dict[str, dict[str, str]] = field(default_factory=dict)
     device_kinds: dict[str, str] = field(default_factory=dict)  # serial -> "u2f" for modelled console keys
     root_mfa: Literal["none", "virtual", "hardware"] = "none"
+    root_device_name: str = "root-account-mfa-device"  # a virtual root device's name (console: any name)
 
     def mint(self, principal: Principal, prefix: str = "ASIA") -> tuple[str, str, str]:
         """New temporary credentials for ``principal``: (key id, secret, session token)."""
         key_id = prefix + secrets.token_hex(8).upper()
+        token = "mfakit-embedded-" + secrets.token_urlsafe(24)
         self.temp_creds[key_id] = principal
-        return key_id, secrets.token_urlsafe(30), "mfakit-embedded-" + secrets.token_urlsafe(24)
+        self.temp_tokens[key_id] = token
+        return key_id, secrets.token_urlsafe(30), token

@@ -1,0 +1,63 @@
+"""The kit's place in moto's request path: every request moto answers — in-process through botocore or
+``requests``, or through moto's server — passes ``BaseResponse.call_action`` (IAM, STS, EC2 and most
+services) or ``_authenticate_and_authorize_s3_action`` (moto's S3 code, with the bucket and key it resolved).
+These are moto's own IAM access-control hooks (moto/core/authorization.py, moto/core/responses.py); the kit
+replaces them while an embedded AWS is active. With none active they behave exactly as moto's originals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ACTIVE: Any = None
+_ORIGINALS: dict[str, Any] = {}
+
+
+def _call_action(self: Any) -> Any:
+    enforcer = _ACTIVE
+    original = _ORIGINALS["call_action"]
+    if enforcer is None:
+        return original(self)
+    with enforcer.lock:
+        return enforcer.handle(self, original)
+
+
+def _authorize_s3(self: Any, bucket_name: str | None = None, key_name: str | None = None) -> None:
+    enforcer = _ACTIVE
+    if enforcer is None:
+        return _ORIGINALS["s3"](self, bucket_name=bucket_name, key_name=key_name)
+    with enforcer.lock:
+        enforcer.handle_s3(self, bucket_name, key_name)
+    return None
+
+
+def install() -> None:
+    """Put the kit's functions in moto's request path (idempotent; inert until :func:`activate`)."""
+    if _ORIGINALS:
+        return
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.core.responses import BaseResponse
+
+    _ORIGINALS["call_action"] = BaseResponse.call_action
+    _ORIGINALS["s3"] = ActionAuthenticatorMixin._authenticate_and_authorize_s3_action
+    BaseResponse.call_action = _call_action  # type: ignore[method-assign]
+    ActionAuthenticatorMixin._authenticate_and_authorize_s3_action = _authorize_s3  # type: ignore[method-assign]
+
+
+def activate(enforcer: Any) -> None:
+    """Make ``enforcer`` decide every request in this process."""
+    global _ACTIVE
+    if _ACTIVE is not None:
+        raise RuntimeError("an embedded AWS is already active in this process")
+    install()
+    _ACTIVE = enforcer
+
+
+def deactivate() -> None:
+    global _ACTIVE
+    _ACTIVE = None
+
+
+def active() -> Any:
+    """The active enforcer (None outside an embedded AWS)."""
+    return _ACTIVE
