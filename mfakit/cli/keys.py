@@ -2,18 +2,23 @@
 
 Which key: the SOFTWARE authenticator unless a real key is asked for with ``--hardware`` (first key found) or
 ``--device PATH``; nothing touches a real key otherwise. ``--state FILE`` keeps the software key between
-runs (a demo file). PINs are asked hidden (or read with ``--pin-stdin``), never taken as an argument.
+runs (a demo file, locked while a command uses it). PINs are asked hidden (or read with ``--pin-stdin``),
+never taken as an argument. Every name that comes from a key or a site (RP ids, user and display names,
+product names) is shown through :mod:`mfakit.safe`. A key unplugged mid-command or a refused touch is one
+line, exit 2.
 """
 
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
 from mfakit.cli.output import emit_json, err, out
+from mfakit.safe import plain, terminal
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -42,30 +47,61 @@ def _say(text: str) -> None:
     err().print(text)
 
 
+def _col(value: Any, width: int) -> str:
+    """An untrusted value padded to ``width`` columns, safe inside rich markup (padding before escaping)."""
+    from rich.markup import escape
+
+    return escape(f"{plain(value):<{width}}")
+
+
 class _Key:
-    """Open the chosen key; save the software key's state file on exit (even after a wrong PIN)."""
+    """Open the chosen key for one command.
+
+    The software key's state file is locked from the read to the save (the save happens even after a wrong
+    PIN: a used try must stay used). A key that vanishes or refuses a touch becomes a one-line error.
+    """
 
     def __init__(self, device: Optional[str], hardware: bool, software: bool, state: Optional[Path]) -> None:
         from mfakit.keys.inspect import KeyRef
 
         self.ref = KeyRef.choose(device, hardware, software, state)
+        self._stack = ExitStack()
+        self.dev: Any = None
 
     def __enter__(self) -> Any:
         from mfakit.keys.inspect import open_device
 
-        self.dev = open_device(self.ref)
+        if self.ref.software and self.ref.state:
+            from mfakit.keys.softkey.state import open_state
+
+            self.dev = self._stack.enter_context(open_state(self.ref.state))
+        else:
+            self.dev = open_device(self.ref)
+            if not self.ref.software:
+                self._stack.callback(_close_quietly, self.dev)
         if self.ref.software:
-            where = f"state file {self.ref.state}" if self.ref.state else "in memory, with demo content"
+            where = f"state file {terminal(self.ref.state)}" if self.ref.state else "in memory, with demo content"
             _say(f"[dim]using the SOFTWARE authenticator ({where}); a real key: --hardware or --device PATH[/dim]")
         return self.dev
 
-    def __exit__(self, *exc: Any) -> None:
-        if self.ref.software and self.ref.state:
-            from mfakit.keys.softkey.state import save_state
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        from mfakit.errors import KeyDeviceError, MfakitError
+        from mfakit.keys.device_errors import classify
+        from mfakit.keys.inspect import device_path
 
-            save_state(self.dev, self.ref.state)
-        else:
-            self.dev.close()
+        self._stack.close()
+        if exc is None or isinstance(exc, (MfakitError, typer.Exit, typer.Abort)):
+            return
+        problem = classify(exc) if isinstance(exc, Exception) else None
+        if problem is not None:
+            raise KeyDeviceError(problem[1], device_path(self.dev)) from None
+
+
+def _close_quietly(dev: Any) -> None:
+    try:
+        dev.close()
+    except OSError:  # an unplugged key cannot be closed cleanly; nothing is lost
+        pass
 
 
 def _load_mds(blob: Optional[Path], root: Optional[Path]) -> Any:
@@ -106,7 +142,7 @@ def obtain_pin(dev: Any, pin_stdin: bool, demo_pin: bool, accept_low: bool) -> s
         if not sys.stdin.isatty():
             raise KeyDeviceError("no terminal to ask for the PIN: use --pin-stdin (or --demo-pin for the software key)")
         if is_software(dev):
-            _say("[dim](the software key's demo PIN is published in docs/readme/keys.md; or use --demo-pin)[/dim]")
+            _say("[dim](the software key's demo PIN is published in docs/keys.md; or use --demo-pin)[/dim]")
         pin = getpass.getpass("Key PIN (not shown): ", stream=sys.stderr)
     if not pin:
         raise KeyDeviceError("no PIN given: nothing was tried, no retry used")
@@ -117,7 +153,7 @@ def obtain_pin(dev: Any, pin_stdin: bool, demo_pin: bool, accept_low: bool) -> s
 def list_cmd(hardware: bool = HARDWARE, fmt: str = FORMAT) -> None:
     """List keys: the software key, or with --hardware every connected real key (no-key vs no-permission told apart)."""
     json_mode = _fmt(fmt)
-    from mfakit.keys.inspect import device_path, key_info
+    from mfakit.keys.inspect import device_path, is_emulated, key_info
 
     rows: list[dict[str, Any]] = []
     problem = None
@@ -126,15 +162,16 @@ def list_cmd(hardware: bool = HARDWARE, fmt: str = FORMAT) -> None:
 
         devices, diag = list_hardware()
         for dev in devices:
+            row = {"path": device_path(dev), "product_name": getattr(dev, "product_name", None), "aaguid": None,
+                   "model": None, "software": False, "emulated": is_emulated(dev)}
             try:
                 i = key_info(dev)
-                rows.append({"path": i.path, "product_name": i.product_name, "aaguid": i.aaguid,
-                             "model": i.model, "software": False})
-            except Exception as exc:  # one odd device must not hide the others
-                rows.append({"path": device_path(dev), "product_name": getattr(dev, "product_name", None),
-                             "aaguid": None, "model": None, "software": False, "error": type(exc).__name__})
+                row.update({"path": i.path, "product_name": i.product_name, "aaguid": i.aaguid, "model": i.model})
+            except Exception as exc:  # one odd (or unplugged) device must not hide the others
+                row["error"] = type(exc).__name__
             finally:
-                dev.close()
+                _close_quietly(dev)
+            rows.append(row)
         if diag is not None:
             problem = {"problem": diag.problem, "message": diag.message}
     else:
@@ -142,16 +179,19 @@ def list_cmd(hardware: bool = HARDWARE, fmt: str = FORMAT) -> None:
 
         i = key_info(demo_softkey(with_content=False))
         rows.append({"path": i.path, "product_name": i.product_name, "aaguid": i.aaguid, "model": i.model,
-                     "software": True})
+                     "software": True, "emulated": False})
     if json_mode:
         emit_json({"keys": rows, **(problem or {})})
     else:
         for r in rows:
-            tag = " [yellow](software, not a real key)[/yellow]" if r["software"] else ""
-            out().print(f"{r['path']}  {r['product_name'] or '?'}  {r.get('model') or 'unknown model'}  "
-                        f"AAGUID {r.get('aaguid') or '?'}{tag}")
+            tag = (" [yellow](software, not a real key)[/yellow]" if r["software"] else
+                   " [yellow](emulated HID, not a real key)[/yellow]" if r["emulated"] else "")
+            bad = f"  [red]could not be read ({terminal(r['error'])})[/red]" if r.get("error") else ""
+            out().print(f"{terminal(r['path'])}  {terminal(r['product_name'] or '?')}  "
+                        f"{terminal(r.get('model') or 'unknown model')}  AAGUID {terminal(r.get('aaguid') or '?')}"
+                        f"{tag}{bad}")
         if problem:
-            out().print(f"[red]{problem['message']}[/red]")
+            out().print(f"[red]{terminal(problem['message'])}[/red]")
         if not hardware:
             out().print("[dim]real keys are only looked for when asked: mfakit key list --hardware[/dim]")
     if problem:
@@ -174,16 +214,16 @@ def info_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, software
         return
     pin = ("not supported" if not info.pin_supported else "not set" if not info.pin_set
            else f"set, {info.pin_retries} retries left" + (" (UNPLUG AND REPLUG to try again)" if info.replug_needed else ""))
-    rows = [("Product", info.product_name or "?"), ("Model", (info.model or "unknown") +
-            (f"  [dim]({info.model_source})[/dim]" if info.model_source else "")), ("AAGUID", info.aaguid),
-            ("Firmware", info.firmware or "not reported"), ("CTAP versions", ", ".join(info.versions)),
-            ("PIN", pin), ("User verification", info.uv),
+    rows = [("Product", terminal(info.product_name or "?")), ("Model", terminal(info.model or "unknown") +
+            (f"  [dim]({terminal(info.model_source)})[/dim]" if info.model_source else "")),
+            ("AAGUID", terminal(info.aaguid)), ("Firmware", terminal(info.firmware or "not reported")),
+            ("CTAP versions", terminal(", ".join(info.versions))), ("PIN", pin), ("User verification", info.uv),
             ("Passkey slots free", "not reported" if info.passkeys_free is None else str(info.passkeys_free)),
-            ("Passkeys used", "needs the PIN: mfakit key passkeys"), ("Path", info.path)]
+            ("Passkeys used", "needs the PIN: mfakit key passkeys"), ("Path", terminal(info.path))]
     for k, v in rows:
         out().print(f"{k:<20} {v}")
     for n in info.notes:
-        out().print(f"[yellow]note:[/yellow] {n}")
+        out().print(f"[yellow]note:[/yellow] {terminal(n)}")
 
 
 def _passkeys(dev: Any, pin_stdin: bool, demo_pin: bool, accept_low: bool) -> Any:
@@ -209,9 +249,9 @@ def passkeys_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, soft
     free = "?" if report.free is None else report.free
     out().print(f"[bold]{report.used} passkey(s) on the key, {free} slot(s) free[/bold]")
     for p in sorted(report.passkeys, key=lambda p: (p.rp_id, p.user_name or "")):
-        out().print(f"  {p.rp_id:<28} {p.user_name or '?':<30} {p.display_name or ''}")
+        out().print(f"  {_col(p.rp_id, 28)} {_col(p.user_name or '?', 30)} {terminal(p.display_name or '')}")
     for n in report.notes:
-        out().print(f"[dim]{n}[/dim]")
+        out().print(f"[dim]{terminal(n)}[/dim]")
 
 
 @app.command("demo")
@@ -250,6 +290,7 @@ def demo_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, software
             if not status.is_set:
                 _say("the key has no PIN: the passkey will be made with user verification 'discouraged'")
         result = run_demo(dev, provider, on_touch, timeout)
+    _stop_on_touch_or_unplug(result)
     if json_mode:
         emit_json(result.to_dict())
     else:
@@ -258,11 +299,26 @@ def demo_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, software
         raise typer.Exit(1)
 
 
+def _stop_on_touch_or_unplug(result: Any) -> None:
+    """A refused touch, no touch in time or an unplugged key ends the demo with one line (exit 2)."""
+    from mfakit.errors import KeyDeviceError
+    from mfakit.keys.device_errors import TOUCH, UNPLUGGED
+    from mfakit.keys.webauthn_demo import STOPPING_FAILURES
+
+    for c in result.ceremonies:
+        if c.failure in STOPPING_FAILURES:
+            why = UNPLUGGED if c.failure == "unplugged" else next(
+                m for kind, m in TOUCH.values() if kind == c.failure)
+            step = "registration" if not c.registered else "sign-in"
+            raise KeyDeviceError(f"{c.ceremony.replace('_', ' ')} {step}: {why}", result.path)
+
+
 def _print_demo(result: Any) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    who = "software authenticator" if result.software else result.path
-    out().print(f"[bold]WebAuthn at {result.origin} (RP id {result.rp_id}) with the {who}[/bold]")
+    who = "software authenticator" if result.software else terminal(result.path)
+    out().print(f"[bold]WebAuthn at {terminal(result.origin)} (RP id {terminal(result.rp_id)}) with the {who}[/bold]")
     table = Table("What the site sees", *(c.ceremony.replace("_", " ") for c in result.ceremonies))
 
     def flags(f: dict[str, bool]) -> str:
@@ -280,10 +336,10 @@ def _print_demo(result: Any) -> None:
             ("sign counter", lambda c: str(c.sign_count) if c.sign_count is not None else "-"),
             ("user handle returned", lambda c: str(c.user_handle_returned).lower())]
     for label, get in rows:
-        table.add_row(label, *(get(c) for c in result.ceremonies))
+        table.add_row(label, *(escape(plain(get(c))) for c in result.ceremonies))
     out().print(table)
     for n in result.notes:
-        out().print(f"[dim]{n}[/dim]")
+        out().print(f"[dim]{terminal(n)}[/dim]")
 
 
 @app.command("reconcile")
@@ -321,7 +377,7 @@ def reconcile_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, sof
             if json_mode or not sys.stdin.isatty():
                 raise InventoryError("--record needs --yes when it cannot ask (JSON output or no terminal)", path)
             chosen = [c for c in proposed if typer.confirm(
-                f"Record on {c['account']}: {c['op']} {c['factor']}?", default=True, err=True)]
+                plain(f"Record on {c['account']}: {c['op']} {c['factor']}?"), default=True, err=True)]
         made = record_findings(rec, inv, path, changes=chosen)
     if json_mode:
         d = rec.to_dict()
@@ -329,7 +385,7 @@ def reconcile_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, sof
                                                         "where": c.where} for c in made]})
         emit_json(d)
         return
-    out().print(f"[bold]Key '{name}' vs inventory {describe_inventory(path)}[/bold]")
+    out().print(f"[bold]Key '{terminal(name)}' vs inventory {terminal(describe_inventory(path))}[/bold]")
     style = {"matched": "green", "on_key_not_recorded": "yellow", "recorded_not_on_key": "red",
              "second_factor_not_listable": "dim", "demo": "dim"}
     title = {"matched": "on the key and recorded", "on_key_not_recorded": "ON THE KEY, NOT RECORDED",
@@ -340,12 +396,11 @@ def reconcile_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, sof
         if items:
             out().print(f"[{style[status]}]{title[status]}:[/]")
         for i in items:
-            who = i.account or "?"
-            out().print(f"  {who:<16} {i.rp_id or '':<24} {i.message}")
+            out().print(f"  {_col(i.account or '?', 16)} {_col(i.rp_id or '', 24)} {terminal(i.message)}")
     for n in rec.notes:
-        out().print(f"[dim]{n}[/dim]")
+        out().print(f"[dim]{terminal(n)}[/dim]")
     if made:
-        out().print(f"[green]recorded {len(made)} change(s) in {describe_inventory(path)}[/green]")
+        out().print(f"[green]recorded {len(made)} change(s) in {terminal(describe_inventory(path))}[/green]")
     elif proposed and not record:
         out().print(f"[dim]{len(proposed)} change(s) could be recorded: add --record"
                     f"{'' if remove_missing else ' (and --remove-missing for claims not on the key)'}[/dim]")

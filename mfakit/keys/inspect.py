@@ -2,6 +2,8 @@
 
 Real keys are only touched when asked for (``hardware=True`` or a device path). On Linux an empty device list
 is diagnosed: no key plugged in, or ``/dev/hidraw*`` present but not openable (the udev fix is given).
+With ``MFAKIT_FAKE_HID`` set (tests, demos) the real-key path finds the software key behind an emulated HID
+connection instead (:mod:`mfakit.keys.softkey.fake_hid`); nothing else changes on that path.
 """
 
 from __future__ import annotations
@@ -40,7 +42,11 @@ class KeyRef:
                                  "(--software/--state), not both")
         if device or hardware:
             return cls(software=False, device=device)
-        return cls(software=True, state=Path(state) if state else None)
+        if state:
+            from mfakit.keys.softkey.state import state_path
+
+            return cls(software=True, state=state_path(state))
+        return cls(software=True)
 
 
 @dataclass
@@ -67,11 +73,30 @@ def diagnose_hid(paths: list[str] | None = None) -> HidDiagnosis:
                                   "(a U2F-only key such as a first-generation Titan is not listed).")
 
 
-def list_hardware() -> tuple[list[Any], HidDiagnosis | None]:
-    """Every connected CTAP HID device, and a diagnosis when there are none."""
-    from fido2.hid import CtapHidDevice
+def _fake_hid() -> Any:
+    from mfakit.keys.softkey.fake_hid import from_env
 
-    devices = list(CtapHidDevice.list_devices())
+    return from_env()
+
+
+def list_hardware() -> tuple[list[Any], HidDiagnosis | None]:
+    """Every connected CTAP HID device, and a diagnosis when there are none.
+
+    A device that vanishes or fails while being opened is skipped (one odd device must not hide the others).
+    """
+    fake = _fake_hid()
+    if fake is not None:
+        from mfakit.keys.softkey.fake_hid import open_fake
+
+        return [open_fake(fake)], None
+    from fido2.hid import CtapHidDevice, list_descriptors, open_connection
+
+    devices = []
+    for desc in list_descriptors():
+        try:
+            devices.append(CtapHidDevice(desc, open_connection(desc)))
+        except Exception:  # unplugged while listing, or not answering CTAPHID INIT
+            continue
     return devices, (None if devices else diagnose_hid())
 
 
@@ -81,6 +106,24 @@ def open_device(ref: KeyRef) -> Any:
         from mfakit.keys.softkey.state import demo_softkey, load_state
 
         return load_state(ref.state) if ref.state else demo_softkey()
+    try:
+        return _open_real(ref)
+    except OSError as exc:
+        raise KeyDeviceError(f"the key did not answer while being opened ({exc.strerror or type(exc).__name__}); "
+                             "unplug it, plug it in again and retry", ref.device) from None
+
+
+def _open_real(ref: KeyRef) -> Any:
+    from mfakit.keys.softkey.hid import EMULATED_PATH
+
+    if ref.device == EMULATED_PATH:
+        fake = _fake_hid()
+        if fake is None:
+            raise KeyDeviceError("no such device: the emulated key exists only with MFAKIT_FAKE_HID set",
+                                 ref.device)
+        from mfakit.keys.softkey.fake_hid import open_fake
+
+        return open_fake(fake)
     if ref.device:
         from fido2.hid import open_device as _open
 
@@ -108,9 +151,17 @@ def device_path(dev: Any) -> str:
 
 
 def is_software(dev: Any) -> bool:
+    """The software key used directly (demo conveniences such as ``--demo-pin`` apply)."""
     from mfakit.keys.softkey import SoftKey
 
     return isinstance(dev, SoftKey)
+
+
+def is_emulated(dev: Any) -> bool:
+    """The software key behind an emulated HID link (``MFAKIT_FAKE_HID``): the real-key path, not a real key."""
+    from mfakit.keys.softkey.hid import connection_of
+
+    return connection_of(dev) is not None
 
 
 def firmware_text(value: int | None) -> str | None:
@@ -143,6 +194,7 @@ class KeyInfo:
     passkeys_free: int | None
     passkeys_used: int | None = None
     notes: list[str] = field(default_factory=list)
+    emulated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -193,11 +245,15 @@ def key_info(dev: Any, mds: Any = None) -> KeyInfo:
     sw = is_software(dev)
     if sw:
         notes.insert(0, "this is mfakit's SOFTWARE authenticator (a demo/test device), not a real key")
+    emulated = is_emulated(dev)
+    if emulated:
+        notes.insert(0, "this is mfakit's software authenticator behind an EMULATED USB HID connection "
+                        "(MFAKIT_FAKE_HID is set): the real-key code path, not a real key")
     return KeyInfo(
         path=device_path(dev), product_name=getattr(dev, "product_name", None), software=sw, aaguid=aaguid,
         model=name, model_source=source, firmware=firmware_text(info.firmware_version), versions=list(info.versions),
         pin_supported=pin_supported, pin_set=options.get("clientPin") if pin_supported else None,
         pin_retries=retries, replug_needed=replug, uv=_uv_text(options), min_pin_length=info.min_pin_length,
         credential_management=CredentialManagement.is_supported(info), passkeys_free=info.remaining_disc_creds,
-        notes=notes,
+        notes=notes, emulated=emulated,
     )

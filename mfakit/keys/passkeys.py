@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mfakit.errors import KeyDeviceError
+from mfakit.keys.device_errors import UNPLUGGED
 from mfakit.keys.inspect import device_path, is_software
 
 #: At this many retries left (or fewer) a caller must get an explicit confirmation before trying a PIN.
@@ -150,7 +151,7 @@ def _token(dev: Any, pin: str) -> tuple[Any, Any, bytes]:
             retries = 0
         raise PinError(code, retries, path) from None
     except OSError:
-        raise KeyDeviceError("the key stopped answering (unplugged?)", path) from None
+        raise KeyDeviceError(UNPLUGGED, path) from None
     return ctap, client_pin, token
 
 
@@ -176,7 +177,7 @@ def list_passkeys(dev: Any, pin: str) -> PasskeyReport:
     except CtapError as exc:
         raise KeyDeviceError(f"the key refused to list its passkeys ({exc.code.name})", device_path(dev)) from None
     except OSError:
-        raise KeyDeviceError("the key stopped answering (unplugged?)", device_path(dev)) from None
+        raise KeyDeviceError(UNPLUGGED, device_path(dev)) from None
     notes = ["Security keys registered as a SECOND FACTOR (AWS, GitHub 2FA, Google 2-Step...) are usually "
              "non-discoverable: they live on the site, not on the key, and are never listed here."]
     return PasskeyReport(device_path(dev), is_software(dev), found, int(meta[R.EXISTING_CRED_COUNT]),

@@ -14,13 +14,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from mfakit.keys.aaguids import model_name, normalize_aaguid
-from mfakit.keys.inspect import device_path, is_software
+from mfakit.keys.inspect import device_path, is_emulated, is_software
 from mfakit.keys.passkeys import PinError
 
 DEMO_RP_ID = "demo.mfakit.local"
 DEMO_ORIGIN = "https://demo.mfakit.local"
 DEMO_RP_NAME = "mfakit local demo site"
 PinProvider = Callable[[], "str | None"]
+#: Failures after which the demo stops: the person refused, did not touch, or the key is gone.
+STOPPING_FAILURES = ("touch_refused", "touch_timeout", "unplugged")
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Ceremony:
     user_handle_returned: bool | None = None
     credential_id: str | None = None
     error: str | None = None
+    #: why it failed: touch_refused, touch_timeout, unplugged, key_error, client_error, rejected
+    failure: str | None = None
 
 
 @dataclass
@@ -111,20 +115,25 @@ def _fail(c: Ceremony, exc: Exception, path: str) -> Ceremony:
     """Record a failed step; PIN problems abort the whole demo (a wrong PIN is never retried)."""
     from fido2.client import ClientError
     from fido2.ctap import CtapError
+    from fido2.hid import ConnectionFailure
+
+    from mfakit.keys.device_errors import classify
 
     cause = exc.cause if isinstance(exc, ClientError) else exc
     if isinstance(cause, CtapError):
-        name = cause.code.name
+        name = getattr(cause.code, "name", str(cause.code))
         if name in ("PIN_INVALID", "PIN_AUTH_BLOCKED", "PIN_BLOCKED", "PIN_NOT_SET"):
             raise PinError(name, None, path) from None
         c.error = {"OPERATION_DENIED": "the touch was refused", "USER_ACTION_TIMEOUT": "no touch in time",
                    "KEEPALIVE_CANCEL": "cancelled (timeout)"}.get(name, f"the key answered {name}")
+        c.failure = (classify(cause) or ("key_error", ""))[0]
+    elif isinstance(cause, (OSError, ConnectionFailure)):
+        c.error, c.failure = "the key stopped answering (unplugged?)", "unplugged"
     elif isinstance(exc, ClientError):
         c.error = f"client error {exc.code.name}" + (f": {exc.cause}" if isinstance(exc.cause, str) else "")
-    elif isinstance(exc, OSError):
-        c.error = "the key stopped answering (unplugged?)"
+        c.failure = "client_error"
     else:
-        c.error = f"the site rejected the response ({exc})"
+        c.error, c.failure = f"the site rejected the response ({exc})", "rejected"
     return c
 
 
@@ -203,8 +212,9 @@ def run_demo(dev: Any, pin_provider: PinProvider | None = None, on_touch: Callab
     client = _client(dev, pin_provider, on_touch)
     ceremonies = [_ceremony(server, client, att, "passkey", "alice", passkey_uv, path)]
     att.type, att.verified = None, False
-    ceremonies.append(_ceremony(server, client, att, "second_factor", "bob", "discouraged", path))
-    if is_software(dev):
+    if ceremonies[0].failure not in STOPPING_FAILURES:  # no second touch after a refusal, nothing after an unplug
+        ceremonies.append(_ceremony(server, client, att, "second_factor", "bob", "discouraged", path))
+    if is_software(dev) or is_emulated(dev):
         notes.append("ran on mfakit's SOFTWARE authenticator: no real key was touched")
     notes.append("BE/BS false = a device-bound credential (it never leaves the key; no cloud sync)")
     return DemoResult(path, is_software(dev), DEMO_RP_ID, DEMO_ORIGIN, ceremonies, notes)

@@ -4,8 +4,10 @@ The real ``Fido2Client``, ``ClientPin``, ``CredentialManagement`` and ``Fido2Ser
 kit's inspection, PIN handling, WebAuthn demo and reconciliation can be shown and tested without hardware.
 It is a test and demo device: its name and AAGUID say so, and it must never be presented as a real key.
 
-Simulations: ``touch = "accept" | "refuse" | "timeout"`` (what the person does when the key blinks),
-``unplug()`` / ``plug_in()`` / ``replug()`` (a power cycle lifts the 3-wrong-PINs soft block).
+Simulations: ``touch = "accept" | "refuse" | "timeout" | "never"`` (what the person does when the key blinks:
+touches it, refuses, lets the key's own wait run out, or never touches so only a client CANCEL ends the wait),
+``touch_delay_s`` (how long the key blinks before the answer: keep-alives flow meanwhile), ``unplug()`` /
+``plug_in()`` / ``replug()`` (a power cycle lifts the 3-wrong-PINs soft block).
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ SOFTKEY_PATH = "software:mfakit-softkey"
 #: Firmware version reported by getInfo (0x00010203 = 1.2.3).
 SOFTKEY_FIRMWARE = 0x00010203
 #: Refused touches: CTAP says "user declined" is OPERATION_DENIED; no touch in time is USER_ACTION_TIMEOUT.
-TOUCH_ERRORS = {"refuse": ERR.OPERATION_DENIED, "timeout": ERR.USER_ACTION_TIMEOUT}
+TOUCH_ERRORS = {"refuse": ERR.OPERATION_DENIED, "timeout": ERR.USER_ACTION_TIMEOUT,
+                "never": ERR.USER_ACTION_TIMEOUT}
+#: How long a real key blinks for a touch before it answers USER_ACTION_TIMEOUT (about 30 s on most keys).
+TOUCH_WAIT_S = 30.0
 
 
 class KeyUnpluggedError(OSError):
@@ -62,6 +67,9 @@ class SoftKey(CtapDevice):
         self.clientpin = ClientPinHandler(self.pin_state, token_permissions_supported=not preview)
         self.credman = CredManHandler(self.store, self.clientpin)
         self.touch = "accept"
+        #: Seconds the key blinks before the touch (or refusal) happens; "never" waits ``touch_wait_s``.
+        self.touch_delay_s = 0.0
+        self.touch_wait_s = TOUCH_WAIT_S
         #: How many times the key asked for (and got or was refused) a touch.
         self.touch_requests = 0
         self.plugged = True
@@ -130,11 +138,22 @@ class SoftKey(CtapDevice):
         self.plug_in()
 
     def _user_presence(self, event: Event | None, on_keepalive: Callable[[STATUS], None] | None) -> None:
+        """Blink and wait for the (simulated) touch; a client's cancel or an unplug ends the wait."""
         self.touch_requests += 1
         if on_keepalive:
             on_keepalive(STATUS.UPNEEDED)
-        if event is not None and event.is_set():
-            raise CtapError(ERR.KEEPALIVE_CANCEL)
+        wait = self.touch_wait_s if self.touch == "never" else self.touch_delay_s
+        deadline = time.monotonic() + wait
+        pause = event or Event()
+        while True:
+            if event is not None and event.is_set():
+                raise CtapError(ERR.KEEPALIVE_CANCEL)
+            if not self.plugged:
+                raise KeyUnpluggedError(19, "the software key was unplugged while waiting for a touch")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            pause.wait(min(remaining, 0.01))
         if self.touch in TOUCH_ERRORS:
             raise CtapError(TOUCH_ERRORS[self.touch])
 
