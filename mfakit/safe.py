@@ -29,7 +29,7 @@ _UNSAFE_IN_CELL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u2
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # A spreadsheet reads a cell starting (after spaces) with one of these as a formula; full-width forms included
 # (Excel on a Japanese or Chinese system may take "＝" for "=").
-_FORMULA = re.compile("[ \u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+_FORMULA = re.compile("[ \u3000]*[-=+@\t\r\uff1d\uff0b\uff0d\uff20]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")  # ">" and "<" are left to html.escape
 
 

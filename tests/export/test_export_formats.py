@@ -12,7 +12,7 @@ import pytest
 
 from mfakit.catalog.model import Fact, Match, Service
 from mfakit.errors import MfakitError
-from mfakit.export import COLUMNS, FORMATS, export_rows, format_from_path
+from mfakit.export import COLUMNS, FORMATS, HEADERS, export_rows, format_from_path
 from mfakit.inventory import Account, Factor
 from mfakit.plan import plan_account
 
@@ -35,15 +35,17 @@ def test_csv_round_trip(tmp_path: Path, rows) -> None:
     df = pd.read_csv(p)
     assert list(df.columns) == list(COLUMNS)
     assert df.loc[1, "label"] == "じゃらん" and df.loc[0, "state"] == "hybrid"
-    with p.open(newline="", encoding="utf-8") as fh:
+    assert p.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads じゃらん, not mojibake
+    with p.open(newline="", encoding="utf-8-sig") as fh:
         assert next(csv.reader(fh)) == list(COLUMNS)
 
 
 def test_xlsx_round_trip(tmp_path: Path, rows) -> None:
     p = tmp_path / "out.xlsx"
     export_rows(rows, "xlsx", p)
-    df = pd.read_excel(p)
-    assert list(df.columns) == list(COLUMNS)
+    df = pd.read_excel(p, sheet_name="Plan")
+    assert list(df.columns) == [HEADERS[c] for c in COLUMNS]  # the same human headers as HTML and Markdown
+    df.columns = list(COLUMNS)
     assert df.loc[0, "label"] == "GitHub | dev" and df.loc[1, "state"] == "unknown"
 
 
@@ -78,19 +80,25 @@ class _Cells(HTMLParser):
         self.external: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("th", "td"):
+        if tag == "table":
+            self._plan = ("class", "plan") in attrs
+        if not getattr(self, "_plan", False):
+            pass
+        elif tag in ("th", "td"):
             self._in = tag
             if tag == "td":
                 self.rows[-1].append("")
-        if tag == "tr":
+        if tag == "tr" and getattr(self, "_plan", False):
             self.rows.append([])
         for k, v in attrs:
-            if k in ("src", "href") and v and "://" in v:
-                self.external.append(v)
+            if k == "src" or (tag == "link" and k == "href") or (k == "style" and "url(" in (v or "")):
+                self.external.append(v)  # something a browser would fetch
         if tag == "script":
             self.external.append("script")
 
     def handle_endtag(self, tag):
+        if tag == "table":
+            self._plan = False
         if tag in ("th", "td"):
             self._in = None
 
@@ -120,7 +128,7 @@ def test_unknown_format_and_unwritable_path(tmp_path: Path, rows) -> None:
         export_rows(rows, "pdf", tmp_path / "x.pdf")
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(MfakitError, match="cannot write the export"):
+    with pytest.raises(MfakitError, match="cannot write"):
         export_rows(rows, "csv", blocker / "x.csv")
 
 
