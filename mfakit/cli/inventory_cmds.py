@@ -39,81 +39,7 @@ def _json_rows(rows) -> list[dict]:
              "off_app": r.off_app} for r in rows]
 
 
-def status(inventory: Optional[Path] = INVENTORY_OPT, fmt: str = FORMAT_TABLE) -> None:
-    """Grouped status table: short labels, state, next step, and a one-line progress summary."""
-    from rich.table import Table
-
-    from mfakit.plan import summarize
-
-    fmt = _check_format(fmt)
-    inv, rows, where = _load(inventory)
-    if fmt == "json":
-        banner(f"inventory: {where}", True)
-        emit_json(_json_rows(rows))
-        return
-    table = Table(title=f"mfakit status — inventory: {where}", title_justify="left", show_lines=False,
-                  header_style="bold", expand=False)
-    table.add_column("Account")
-    table.add_column("State")
-    table.add_column("Risk")
-    table.add_column("Next step", overflow="fold")
-    for group in inv.groups():
-        members = [r for r in rows if r.group == group]
-        off = sum(r.off_app for r in members)
-        table.add_row(f"[bold]▾ {group}[/bold] [dim]({off}/{len(members)} off the app)[/dim]", "", "", "",
-                      end_section=False)
-        for r in members:
-            table.add_row(f"  {r.label}", f"[{_STATE_STYLE[r.state]}]{r.state}[/]",
-                          f"[{_RISK_STYLE[r.lockout_risk]}]{r.lockout_risk}[/]" if _RISK_STYLE[r.lockout_risk] else r.lockout_risk,
-                          r.next_step)
-    out().print(table)
-    out().print(summarize(rows).line())
-
-
-def plan(inventory: Optional[Path] = INVENTORY_OPT, fmt: str = FORMAT_TABLE) -> None:
-    """The migration plan: what to do first, why, and the source of each fact."""
-    from rich.table import Table
-
-    from mfakit.plan import STATE_MEANING, sort_for_plan, summarize
-
-    fmt = _check_format(fmt)
-    inv, rows, where = _load(inventory)
-    ordered = sort_for_plan(rows)
-    if fmt == "json":
-        banner(f"inventory: {where}", True)
-        emit_json(_json_rows(ordered))
-        return
-    table = Table(title=f"mfakit plan — inventory: {where}", title_justify="left", show_lines=True,
-                  header_style="bold")
-    for col in ("Account", "State", "Next step", "Why", "Lockout risk", "Source"):
-        table.add_column(col, overflow="fold")
-    for r in ordered:
-        risk = r.lockout_risk + (f" ({', '.join(r.lockout.rules)})" if r.lockout.rules else "")
-        table.add_row(f"{r.label}\n[dim]{r.group}[/dim]", f"[{_STATE_STYLE[r.state]}]{r.state}[/]",
-                      r.next_step, r.reason, risk, f"[dim]{r.source}[/dim]")
-    out().print(table)
-    out().print(summarize(rows).line())
-    out().print("[dim]" + " · ".join(f"{k}: {v}" for k, v in STATE_MEANING.items()) + "[/dim]")
-
-
-def export(
-    output: Path = typer.Option(..., "--output", "-o", help="File to write (its folder is created)."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="csv, md, html, xlsx or json (default: from the file name)."),
-    inventory: Optional[Path] = INVENTORY_OPT,
-) -> None:
-    """Export the status table and plan (same columns in every format)."""
-    from mfakit.export import FORMATS, export_rows, format_from_path
-    from mfakit.plan import sort_for_plan
-
-    chosen = (fmt or format_from_path(output) or "").lower()
-    if chosen == "markdown":
-        chosen = "md"
-    if chosen not in FORMATS:
-        raise typer.BadParameter(f"give --format (one of {', '.join(FORMATS)}); '{output.name}' does not say")
-    inv, rows, where = _load(inventory)
-    title = inv.title or "mfakit status"
-    export_rows(sort_for_plan(rows), chosen, output, title=title, meta=f"inventory: {where}")
-    err().print(f"wrote {len(rows)} accounts as {chosen} to {output} (inventory: {where})")
+# status, plan and export live in mfakit.cli.report_cmds (their views in mfakit.cli.views).
 
 
 def record(
@@ -160,7 +86,7 @@ def record(
 
 def register(app: typer.Typer) -> None:
     """Add status, plan, export and record to the root command."""
-    app.command("status")(status)
-    app.command("plan")(plan)
-    app.command("export")(export)
+    from mfakit.cli import report_cmds
+
+    report_cmds.register(app)
     app.command("record")(record)

@@ -30,8 +30,25 @@ app = typer.Typer(
 _state = {"debug": False}
 
 
-@app.callback()
-def _main(debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors.")) -> None:
+def _version(value: bool) -> None:
+    """``mfakit --version``: the installed version, then exit 0."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("mfakit")
+        except PackageNotFoundError:  # run from a source tree that is not installed
+            number = "unknown (not installed)"
+        print(f"mfakit {number}")
+        raise typer.Exit(0)
+
+
+@app.callback(epilog="\b\nExamples:\n  mfakit status\n  mfakit plan --state ready,hybrid\n"
+              "  mfakit record github --add security_key:\"Titan 1\" --remove totp\n"
+              "  mfakit export -o status.xlsx\n  mfakit COMMAND --help")
+def _main(debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors."),
+          version: bool = typer.Option(False, "--version", help="Show the version and exit.",
+                                       callback=_version, is_eager=True)) -> None:
     _state["debug"] = debug
 
 
@@ -82,6 +99,8 @@ def run(argv: Optional[list[str]] = None) -> None:
     """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    if not [a for a in args if a != "--debug"]:  # bare `mfakit`: the help, and success
+        args = [*args, "--help"]
     try:
         rv = app(args=args, prog_name="mfakit", standalone_mode=False)
     except SystemExit:
