@@ -22,6 +22,8 @@ def notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
             cell = new_code_cell(src.strip())
             if kind == "params":
                 cell.metadata["tags"] = ["parameters"]
+            elif kind == "hide":  # collapsed in JupyterLab: the outputs speak, the code is a click away
+                cell.metadata["jupyter"] = {"source_hidden": True}
             nb.cells.append(cell)
     for i, cell in enumerate(nb.cells):
         cell["id"] = str(i)  # the ids nbstripout would give

@@ -1,1 +1,5 @@
-"""Notebook helpers: HTML views and widgets used by notebooks/ (kept here so they are unit-tested)."""
+"""What the notebooks import: one :class:`Workspace` (every view, one refresh) and the widgets' building blocks."""
+
+from mfakit.notebook.workspace import Workspace, user_path
+
+__all__ = ["Workspace", "user_path"]

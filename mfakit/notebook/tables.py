@@ -1,0 +1,88 @@
+"""Interactive tables for the notebooks: sort, filter and search in the browser, offline.
+
+Why itables (its ``ITable`` widget): it is DataTables, the most used table library on the web, shipped inside
+the Python wheel (no CDN, nothing fetched: it works on a plane); a table is an ipywidget, so one refresh
+function can replace its rows in place after a change; it reads a plain pandas DataFrame; and it is actively
+kept (monthly releases). ipydatagrid draws on a canvas (no text selection, no links in cells) and its
+JupyterLab extension lags behind JupyterLab releases.
+
+Cells are cleaned before they reach a table: no ``NaN``/``None``/``30.0``, no Python dicts or lists, text
+escaped (:func:`mfakit.safe.html`) unless a column is declared as HTML built by the kit itself.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Mapping
+
+from mfakit import safe
+
+#: DataTables options shared by every table: left-aligned, wrapped text, search box, 25 rows a page.
+_OPTIONS: dict[str, Any] = {
+    "classes": "display compact cell-border mfakit-itable",
+    "style": "width:100%;margin:0;table-layout:auto;font-size:12.5px",
+    "columnDefs": [{"className": "dt-left", "targets": "_all"}],
+    "pageLength": 25,
+    "lengthMenu": [10, 25, 100],
+    "showIndex": False,
+    "allow_html": True,
+    "column_filters": "footer",
+    "autoWidth": False,
+}
+
+
+def text(value: Any) -> str:
+    """One cell as clean text: '' for None/NaN, ``30`` for ``30.0``, lists joined, dicts as ``k: v``."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {text(v)}" for k, v in value.items() if text(v))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(text(v) for v in value if text(v))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def frame(rows: Iterable[Mapping[str, Any]], columns: Mapping[str, str],
+          html_columns: Iterable[str] = ()) -> Any:
+    """A DataFrame of strings with human headers: ``columns`` maps a row key to its header.
+
+    Every value goes through :func:`text` and :func:`mfakit.safe.html`, except the keys in ``html_columns``,
+    which hold HTML the kit built (already escaped).
+    """
+    import pandas as pd
+
+    raw = set(html_columns)
+    data = [{header: (text(r.get(key)) if key in raw else safe.html(text(r.get(key))))
+             for key, header in columns.items()} for r in rows]
+    return pd.DataFrame(data, columns=list(columns.values()), dtype=object)
+
+
+def interactive(df: Any, caption: str = "", **options: Any) -> Any:
+    """An ``itables.widget.ITable`` for ``df`` (sortable, filterable, searchable in the browser, offline)."""
+    from itables.widget import ITable
+
+    opts = {**_OPTIONS, **options}
+    if len(df) <= opts["pageLength"]:
+        opts.setdefault("paging", False)
+    return ITable(df, caption=caption, **opts)
+
+
+def update(table: Any, df: Any) -> None:
+    """Replace a table's rows in place (the widget the notebook shows keeps its place)."""
+    table.update(df)
+
+
+def table_rows(table: Any) -> list[list[str]]:
+    """The rows an ``ITable`` widget holds (for tests and checks without a browser)."""
+    import json
+
+    data = table._dt_args.get("data_json")
+    return json.loads(data) if isinstance(data, str) else list(data or [])
