@@ -51,3 +51,16 @@ class KeyDeviceError(MfakitError):
 
 class AwsError(MfakitError):
     """An AWS step failed or was refused by a guard rail."""
+
+
+class ReadOnlyExampleError(MfakitError):
+    """A write fell back to the bundled example inventory, which is read-only (run ``mfakit init``)."""
+
+
+class RecordRefused(MfakitError):
+    """A recorded change would remove a factor the service requires, or an account's last second factor."""
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None,
+                 reasons: list[str] | None = None) -> None:
+        super().__init__(message, path, line)
+        self.reasons = reasons or [self.message]

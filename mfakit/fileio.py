@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,14 +103,28 @@ def _lock_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.lock")
 
 
+#: Locks this process holds, by (lock file, thread): a nested ``file_lock`` of the same file (a locked
+#: read-modify-write calling a save that locks too) re-enters instead of waiting for itself.
+_HELD: dict[tuple[str, int], int] = {}
+
+
 @contextmanager
 def file_lock(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Hold an exclusive advisory lock on ``path`` (a sidecar ``.NAME.lock`` beside its real target).
 
-    The sidecar is never removed (removing it would let two processes lock different inodes).
+    The sidecar is never removed (removing it would let two processes lock different inodes). Re-entrant
+    within one thread of one process.
     """
     target = real_target(path)
     lock = _lock_path(target)
+    key = (os.path.abspath(lock), threading.get_ident())
+    if _HELD.get(key):
+        _HELD[key] += 1
+        try:
+            yield target
+        finally:
+            _HELD[key] -= 1
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
@@ -117,8 +132,10 @@ def file_lock(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise FileWriteError(f"cannot lock: {_os_problem(exc)}", target) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        _HELD[key] = 1
         yield target
     finally:
+        _HELD.pop(key, None)
         try:
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:

@@ -53,8 +53,9 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show a traceback on
 
 
 def _register() -> None:
-    from mfakit.cli import aws, catalog, importer, inventory_cmds, keys
+    from mfakit.cli import aws, catalog, importer, init_cmd, inventory_cmds, keys
 
+    init_cmd.register(app)
     inventory_cmds.register(app)
     __import__("mfakit.cli.lockout_cmd", fromlist=["register"]).register(app)  # mfakit lockout
     importer.register(app)

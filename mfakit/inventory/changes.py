@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
-from mfakit.errors import InventoryError
+from mfakit.catalog.model import Service
+from mfakit.config import resolve_path
+from mfakit.errors import InventoryError, RecordRefused
+from mfakit.fileio import file_lock, fingerprint
+from mfakit.inventory.guard import refusals
 from mfakit.inventory.model import FACTOR_TYPES, Account, Change, Factor, Inventory
-from mfakit.inventory.storage import save_inventory
+from mfakit.inventory.storage import load_inventory, save_inventory
 
 
 def parse_factor_spec(spec: str) -> Factor:
@@ -49,21 +54,72 @@ def apply_change(account: Account, add: list[Factor] = (), remove: list[Factor] 
     return made
 
 
-def record_change(inv: Inventory, ref: str, add: list[str | Factor] = (), remove: list[str | Factor] = (),  # type: ignore[assignment]
-                  when: date | None = None, save: bool = True, path: Path | None = None) -> list[Change]:
-    """Record added/removed factors on one account and save atomically. Specs are ``type[:where]``."""
+def service_for(account: Account, catalog: object | None = None) -> Service | None:
+    """The catalog service of an account, matched exactly as the plan matches it (None when not certain)."""
+    if catalog is None:
+        from mfakit.catalog import load_catalog
+
+        catalog = load_catalog()
+    return catalog.match(account.service, account=account.account).service  # type: ignore[attr-defined]
+
+
+def _parse_specs(inv: Inventory, ref: str, add: list[str | Factor], remove: list[str | Factor],
+                 where: Path | None) -> tuple[Account, list[Factor], list[Factor]]:
     try:
         account = inv.find(ref)
         adds = [a if isinstance(a, Factor) else parse_factor_spec(a) for a in add]
         removes = [r if isinstance(r, Factor) else parse_factor_spec(r) for r in remove]
     except (KeyError, ValueError) as exc:
-        raise InventoryError(str(exc).strip("'\""), path or inv.path) from None
+        raise InventoryError(str(exc).strip("'\""), where) from None
     if not adds and not removes:
-        raise InventoryError("nothing to record: give --add and/or --remove", path or inv.path)
-    try:
-        made = apply_change(account, adds, removes, when)
-    except ValueError as exc:
-        raise InventoryError(str(exc), path or inv.path) from None
-    if save and made:
-        save_inventory(inv, path)
+        raise InventoryError("nothing to record: give --add and/or --remove", where)
+    return account, adds, removes
+
+
+def _refresh(inv: Inventory, target: Path) -> None:
+    """Bring ``inv`` up to the file on disk when someone else saved it since it was read (called under lock)."""
+    if inv.fingerprint is None or fingerprint(target) == inv.fingerprint:
+        return
+    fresh = load_inventory(target)
+    inv.accounts, inv.title, inv.doc = fresh.accounts, fresh.title, fresh.doc
+    inv.text, inv.fingerprint, inv.baseline, inv.spans = fresh.text, fresh.fingerprint, fresh.baseline, fresh.spans
+    inv.path = fresh.path
+
+
+def record_change(inv: Inventory, ref: str, add: list[str | Factor] = (), remove: list[str | Factor] = (),  # type: ignore[assignment]
+                  when: date | None = None, save: bool = True, path: Path | None = None,
+                  force: bool = False, catalog: object | None = None) -> list[Change]:
+    """Record added/removed factors on one account and save; specs are ``type[:where]``.
+
+    A removal the service forbids (see :mod:`mfakit.inventory.guard`) raises :class:`RecordRefused` with one
+    line citing the fact and its source, unless ``force``. With ``save``, the whole read-modify-write holds the
+    file's lock: when the file changed on disk since ``inv`` was read, ``inv`` is reloaded first and the change
+    applied to what is there now, so a concurrent writer's change is never lost.
+    """
+    where = path or inv.path
+    target = resolve_path(where) if (save and where is not None) else None
+    lock = file_lock(target) if target is not None else nullcontext()
+    with lock:
+        if target is not None and inv.path is not None and target == resolve_path(inv.path):
+            _refresh(inv, target)
+        account, adds, removes = _parse_specs(inv, ref, list(add), list(remove), where)
+        if removes and not force:
+            for spec in removes:  # a removal of a factor that is not there is reported as such first
+                if not any(_matches(f, spec) for f in account.factors):
+                    have = ", ".join(f.spec() for f in account.factors) or "none"
+                    raise InventoryError(f"account '{account.id}' has no factor {spec.spec()} (it has: {have})",
+                                         where)
+            reasons = refusals(account, removes, service_for(account, catalog), add=adds)
+            if reasons:
+                more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+                raise RecordRefused(f"refused: {reasons[0]}{more}; nothing was recorded (add --force to record "
+                                    "it anyway)", where, reasons=reasons)
+        try:
+            made = apply_change(account, adds, removes, when)
+        except ValueError as exc:
+            raise InventoryError(str(exc), where) from None
+        if save and made:
+            if target is None:
+                raise InventoryError("no file to save to (give a path)")
+            save_inventory(inv, target)
     return made

@@ -77,6 +77,13 @@ class Inventory:
     title: str = ""
     #: The round-trip YAML document the inventory was read from; keeps the user's comments on save.
     doc: Any = field(default=None, repr=False, compare=False)
+    #: What was read from disk (set by the loader; used by saves): the text, its digest (to refuse
+    #: overwriting a file changed since), the accounts as read (to find what changed) and each account's
+    #: line span in the text (to rewrite only the changed accounts' lines).
+    text: str | None = field(default=None, repr=False, compare=False)
+    fingerprint: str | None = field(default=None, repr=False, compare=False)
+    baseline: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    spans: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     def find(self, ref: str) -> Account:
         """Find an account by id, label or service (case-insensitive); raise KeyError naming candidates."""

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from mfakit.config import resolve_path
 from mfakit.errors import InventoryError
+from mfakit.fileio import atomic_write, file_lock, fingerprint, real_target
 from mfakit.inventory.model import FACTOR_TYPES, Account, Change, Factor, Inventory
+from mfakit.inventory.splice import account_spans, splice
 from mfakit.inventory.writeback import to_document
-from mfakit.inventory.yamlio import atomic_write_text, dump_yaml, read_yaml
+from mfakit.inventory.yamlio import dump_yaml, parse_yaml, read_bytes
 
 _ACCOUNT_FIELDS = {"id", "service", "account", "label", "group", "factors", "notes", "history"}
 _FACTOR_FIELDS = {"type", "where", "added", "note"}
@@ -74,6 +79,15 @@ def _text(value: Any) -> str | None:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
     return None
+
+
+def _not_text(value: Any) -> str:
+    """Why a value is not accepted as text: its YAML kind, and how to make it text."""
+    kinds = {bool: "a boolean", date: "a date", datetime: "a date and time", dict: "a mapping", list: "a list"}
+    kind = next((name for t, name in kinds.items() if isinstance(value, t)), type(value).__name__)
+    if isinstance(value, (bool, date)):
+        return f"not a string but {kind} (put it in quotes: '{value}')"
+    return f"not a string but {kind}"
 
 
 def _parse_factor(node: Any, where: str, problems: _Problems, line: int | None) -> Factor | None:
@@ -144,18 +158,22 @@ def _parse_account(node: Any, index: int, problems: _Problems, seen: dict[str, i
         if key not in _ACCOUNT_FIELDS:
             problems.add(_line(node, key), f"{where}: field '{key}'",
                          f"unknown field (allowed: {', '.join(sorted(_ACCOUNT_FIELDS))})")
-    if not ident:
+    if node.get("id") is not None and ident is None:
+        problems.add(_line(node, "id"), f"{where}: field 'id'", _not_text(node.get("id")))
+    elif not ident or not ident.strip():
         problems.add(ln, f"{where}: field 'id'", "missing (a short unique id such as 'github')")
     elif ident in seen:
         problems.add(_line(node, "id"), f"{where}: field 'id'", f"duplicate id (first used on line {seen[ident]})")
     else:
         seen[ident] = _line(node, "id") or 0
     service = _text(node.get("service"))
-    if not service or not service.strip():
+    if node.get("service") is not None and service is None:
+        problems.add(_line(node, "service"), f"{where}: field 'service'", _not_text(node.get("service")))
+    elif not service or not service.strip():
         problems.add(_line(node, "service") if "service" in node else ln, f"{where}: field 'service'", "missing")
     for key in ("account", "label", "group", "notes"):
         if node.get(key) is not None and _text(node.get(key)) is None:
-            problems.add(_line(node, key), f"{where}: field '{key}'", "must be text")
+            problems.add(_line(node, key), f"{where}: field '{key}'", _not_text(node.get(key)))
     factors: list[Factor] = []
     raw_factors = node.get("factors")
     if raw_factors is None:
@@ -178,7 +196,7 @@ def _parse_account(node: Any, index: int, problems: _Problems, seen: dict[str, i
         parsed_h = _parse_change(h, f"{where}: history[{i}]", problems, line)
         if parsed_h:
             history.append(parsed_h)
-    if not ident or not service:
+    if not ident or not ident.strip() or not service or not service.strip():
         return None
     return Account(
         id=ident.strip(), service=service.strip(), account=(_text(node.get("account")) or "").strip(),
@@ -198,7 +216,11 @@ def parse_document(doc: Any, path: Path) -> Inventory:
         if key not in _TOP_FIELDS:
             problems.add(_line(doc, key), f"field '{key}'", f"unknown top-level field (allowed: {', '.join(sorted(_TOP_FIELDS))})")
     version = doc.get("version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int):
+        problems.add(_line(doc, "version"), "field 'version'",
+                     f"must be the number {SCHEMA_VERSION}, not {_not_text(version).split(' but ')[-1]}"
+                     if isinstance(version, (bool, date)) else f"must be the number {SCHEMA_VERSION}")
+    elif version != SCHEMA_VERSION:
         problems.add(_line(doc, "version"), "field 'version'", f"unsupported version {version!r} (this kit reads {SCHEMA_VERSION})")
     accounts_node = doc.get("accounts")
     if accounts_node is None:
@@ -212,11 +234,29 @@ def parse_document(doc: Any, path: Path) -> Inventory:
     return Inventory(accounts=accounts, path=path, title=_text(doc.get("title")) or "", doc=doc)
 
 
+def _fingerprint(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _parse_text(raw: bytes, path: Path) -> Inventory:
+    """Parse and validate file content; the inventory remembers the text, its digest and the account spans."""
+    doc = parse_yaml(raw, path, InventoryError)
+    inv = parse_document(doc, path)
+    text = raw.decode("utf-8-sig")
+    inv.text = text
+    inv.fingerprint = _fingerprint(raw)
+    inv.baseline = {a.id: copy.deepcopy(a) for a in inv.accounts}
+    inv.spans = account_spans(inv.doc, text)
+    return inv
+
+
 def load_inventory(path: str | Path) -> Inventory:
-    """Load and validate an inventory file; raises :class:`InventoryError` naming FILE:LINE, account and field."""
-    p = Path(path)
-    doc = read_yaml(p, InventoryError)
-    return parse_document(doc, p)
+    """Load and validate an inventory file; raises :class:`InventoryError` naming FILE:LINE, account and field.
+
+    A relative path is relative to the project root (see :func:`mfakit.config.resolve_path`).
+    """
+    p = resolve_path(path)
+    return _parse_text(read_bytes(p, InventoryError), p)
 
 
 def new_inventory(path: str | Path | None = None, title: str = "") -> Inventory:
@@ -226,25 +266,90 @@ def new_inventory(path: str | Path | None = None, title: str = "") -> Inventory:
     if title:
         doc["title"] = title
     doc["accounts"] = CommentedSeq()
-    return Inventory(accounts=[], path=Path(path) if path else None, title=title, doc=doc)
+    return Inventory(accounts=[], path=resolve_path(path) if path else None, title=title, doc=doc)
+
+
+def _same_file(a: Path | None, b: Path) -> bool:
+    if a is None:
+        return False
+    try:
+        return real_target(a).resolve() == real_target(b).resolve()
+    except OSError:
+        return False
+
+
+def _normalize(a: Account) -> None:
+    """Trim what the loader trims, so the account in memory equals the one read back after a save."""
+    a.id, a.service, a.account, a.label = a.id.strip(), a.service.strip(), a.account.strip(), a.label.strip()
+    a.group, a.notes = a.group.strip() or "Other", a.notes.strip()
+    for f in a.factors:
+        f.where = (f.where or "").strip() or None
+
+
+def render(inv: Inventory, target: Path) -> tuple[str, Inventory]:
+    """The text to write for ``inv`` and its parsed check; only changed accounts' lines differ from the file.
+
+    The full round-trip dump is the reference; when the inventory was read from this file, the changed
+    accounts' lines are spliced into the text as read. Either text must parse back to exactly ``inv``'s
+    accounts and title, or nothing is written.
+    """
+    for a in inv.accounts:
+        _normalize(a)
+    changed = {a.id for a in inv.accounts if inv.baseline.get(a.id) != a}
+    doc = to_document(inv, changed if inv.baseline else None)
+    full = dump_yaml(doc)
+
+    def check(text: str) -> Inventory | None:
+        try:
+            parsed = _parse_text(text.encode("utf-8"), target)
+        except InventoryError:
+            return None
+        return parsed if parsed.accounts == inv.accounts and parsed.title == (inv.title or "") else None
+
+    if inv.text is not None and inv.spans:
+        full_spans = account_spans(parse_yaml(full, target, InventoryError), full)
+        if full_spans:
+            candidate = splice(inv.text, inv.spans, full, full_spans, changed)
+            checked = check(candidate) if candidate is not None else None
+            if checked is not None:
+                return candidate, checked
+    checked = check(full)
+    if checked is None:
+        try:  # say what is wrong with the written text when it does not even parse
+            _parse_text(full.encode("utf-8"), target)
+        except InventoryError as exc:
+            raise InventoryError(f"refusing to save: the written file would not load back ({exc.message})",
+                                 target) from None
+        raise InventoryError("refusing to save: the written file would not hold the same accounts", target)
+    return full, checked
 
 
 def save_inventory(inv: Inventory, path: str | Path | None = None) -> Path:
-    """Write the inventory atomically; the new file is re-read and checked before it replaces the old one."""
-    target = Path(path) if path else inv.path
+    """Write the inventory atomically under an exclusive lock; returns the path written.
+
+    Refuses (one line) when the file changed on disk since ``inv`` was read from it, so a stale copy never
+    overwrites someone else's change; :func:`mfakit.inventory.update_inventory` does a whole locked
+    read-modify-write instead. A symlink is written through (the link stays). Only the changed accounts' lines
+    are rewritten; the text is checked to load back to the same accounts before it replaces the old file.
+    """
+    target = resolve_path(path) if path else inv.path
     if target is None:
         raise InventoryError("no file to save to (give a path)")
-    doc = to_document(inv)
-    text = dump_yaml(doc)
-    expected = [a.id for a in inv.accounts]
-
-    def verify(tmp: Path) -> None:
-        check = parse_document(read_yaml(tmp, InventoryError), target)
-        got = [a.id for a in check.accounts]
-        if got != expected:
-            raise InventoryError(f"refusing to save: the written file would hold {got} instead of {expected}", target)
-
-    atomic_write_text(target, text, verify=verify)
+    with file_lock(target):
+        if inv.fingerprint is not None and _same_file(inv.path, target):
+            current = fingerprint(target)
+            if current != inv.fingerprint:
+                raise InventoryError("the file changed on disk since it was read (another program saved it); "
+                                     "nothing was written — reload it and make the change again", target)
+        elif inv.text is not None:
+            inv.text, inv.spans = None, None  # read from another file: its line spans mean nothing here
+        text, written = render(inv, target)
+        if text == inv.text:
+            return target  # nothing changed: leave the file (and its time stamp) alone
+        atomic_write(target, text)
     inv.path = target
-    inv.doc = doc
+    inv.doc, inv.text, inv.fingerprint = written.doc, written.text, written.fingerprint
+    inv.baseline, inv.spans = written.baseline, written.spans
+    for mine, theirs in zip(inv.accounts, written.accounts):
+        mine.line = theirs.line
     return target

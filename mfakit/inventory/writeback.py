@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from mfakit.inventory.model import Account, Factor, Inventory
 
@@ -23,8 +25,28 @@ def _factor_node(f: Factor, old: CommentedMap | None) -> CommentedMap:
             del node[key]
     for key, value in wanted.items():
         if node.get(key) != value:
-            node[key] = value
+            node[key] = quoted(value)
     return node
+
+
+def _same_factor(node: Any, f: Factor) -> bool:
+    """Is this factor node (a mapping, or the shorthand ``type:where`` string) the factor ``f``?"""
+    if isinstance(node, str):
+        ftype, _, where = node.partition(":")
+        return ftype.strip() == f.type and (where.strip() or None) == f.where
+    return isinstance(node, dict) and node.get("type") == f.type and (node.get("where") or None) == f.where
+
+
+#: Characters YAML readers take as line breaks or cannot show raw: a string holding one is written
+#: double-quoted, where the emitter escapes it (``\N`` for NEL), so it reads back unchanged.
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def quoted(value: Any) -> Any:
+    """``value``, double-quoted when it is a string a plain or single-quoted scalar would not keep."""
+    if isinstance(value, str) and _NEEDS_ESCAPE.search(value):
+        return DoubleQuotedScalarString(value)
+    return value
 
 
 def _tail(node: Any) -> tuple[Any, Any] | None:
@@ -91,22 +113,25 @@ def _sync_fields(a: Account, node: CommentedMap) -> None:
                 del node[key]
             return
         if node.get(key) != value:
-            node[key] = value
+            node[key] = quoted(value)
 
     put("id", a.id)
     put("service", a.service)
     put("account", a.account)
     put("label", a.label)
-    put("group", a.group)
+    if a.group != "Other" or "group" in node:  # "Other" is the default: never added where it was not written
+        put("group", a.group)
     old_factors = node.get("factors") if isinstance(node.get("factors"), list) else []
     pool: list[Any] = list(old_factors)
     reused: list[Any] = []
     for f in a.factors:
-        match = next((o for o in pool if isinstance(o, dict) and o.get("type") == f.type
-                      and (o.get("where") or None) == f.where), None)
+        match = next((o for o in pool if _same_factor(o, f)), None)
         if match is not None:
             pool.remove(match)
-        reused.append(_factor_node(f, match))
+        if isinstance(match, str) and not f.added and not f.note:
+            reused.append(match)  # shorthand "totp" / "security_key:Titan 1" stays as written
+            continue
+        reused.append(_factor_node(f, match if isinstance(match, CommentedMap) else None))
     if len(reused) == len(old_factors) and all(x is y for x, y in zip(reused, old_factors)):
         pass  # same items in the same order, updated in place: comments stay where they were
     else:
@@ -131,7 +156,7 @@ def _sync_fields(a: Account, node: CommentedMap) -> None:
             entry["op"] = ch.op
             entry["type"] = ch.type
             if ch.where:
-                entry["where"] = ch.where
+                entry["where"] = quoted(ch.where)
             hist.append(entry)
         if len(a.history) < have:
             del hist[len(a.history):]
@@ -140,8 +165,12 @@ def _sync_fields(a: Account, node: CommentedMap) -> None:
         del node["history"]
 
 
-def to_document(inv: Inventory) -> CommentedMap:
-    """The inventory as a round-trip YAML document, reusing the loaded one so comments and order survive."""
+def to_document(inv: Inventory, changed: set[str] | None = None) -> CommentedMap:
+    """The inventory as a round-trip YAML document, reusing the loaded one so comments and order survive.
+
+    ``changed`` (ids) limits the write-back to those accounts and new ones: the nodes of the others are left
+    exactly as they were read (None: write back every account).
+    """
     doc = inv.doc if isinstance(inv.doc, CommentedMap) else _empty_document(inv.title)
     if inv.title and doc.get("title") != inv.title:
         doc["title"] = inv.title
@@ -159,7 +188,7 @@ def to_document(inv: Inventory) -> CommentedMap:
             node = CommentedMap()
             _sync_account(a, node)
             old_seq.append(node)
-        else:
+        elif changed is None or a.id in changed:
             _sync_account(a, node)
     # keep the inventory's order (accounts moved by the library are rare; reorder only when needed)
     order = {aid: i for i, aid in enumerate(wanted_ids)}

@@ -66,14 +66,25 @@ def read_yaml(path: Path, error: Callable[..., MfakitError]) -> Any:
     Everything a hostile or mistyped file can do is refused cheaply and named: binary or non-UTF-8 bytes, size,
     directives (``%YAML``), tags, alias bombs, deep nesting, huge numbers, impossible dates, lone surrogates.
     """
+    return parse_yaml(read_bytes(path, error), path, error)
+
+
+def read_bytes(path: Path, error: Callable[..., MfakitError]) -> bytes:
+    """The file's bytes; a missing file, a folder or an unreadable file → ``error`` (one line)."""
     try:
-        raw = path.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise error("file not found", path) from None
     except IsADirectoryError:
         raise error("is a folder, not a file", path) from None
     except OSError as exc:
         raise error(f"cannot read the file ({exc.strerror})", path) from None
+
+
+def parse_yaml(raw: bytes | str, path: Path, error: Callable[..., MfakitError]) -> Any:
+    """Parse bytes (or text) read from ``path`` with every check of :func:`read_yaml`."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
     if len(raw) > MAX_BYTES:
         raise error(f"file is too large ({len(raw)} bytes; the limit is {MAX_BYTES})", path)
     if b"\x00" in raw:

@@ -72,7 +72,7 @@ def test_export_every_format(tmp_path: Path, fmt: str) -> None:
 
 
 def test_record_changes_file_and_state(example_copy: Path) -> None:
-    res = run("record", "github", "--add", "security_key:Titan 2", "--remove", "totp", "-f", "json",
+    res = run("record", "github", "--add", "security_key:Titan 2", "--remove", "totp", "--force", "-f", "json",
               "-i", str(example_copy))
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)

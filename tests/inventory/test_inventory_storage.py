@@ -106,7 +106,7 @@ def test_round_trip_keeps_comments_order_and_blank_lines(example_copy: Path) -> 
     inv = load_inventory(example_copy)
     save_inventory(inv)
     assert example_copy.read_text(encoding="utf-8") == before  # an unchanged save is byte-identical
-    record_change(inv, "github", add=["security_key:Titan 2"], remove=["totp"], when=date(2026, 1, 2))
+    record_change(inv, "github", add=["security_key:Titan 2"], remove=["totp"], when=date(2026, 1, 2), force=True)
     after = example_copy.read_text(encoding="utf-8")
     assert "# mfakit example inventory" in after
     assert "# GitHub insists on a backup method beside the key" not in after  # its line was the removed factor
@@ -168,20 +168,20 @@ def test_failed_verification_leaves_old_file(example_copy: Path, monkeypatch: py
     with pytest.raises(InventoryError, match="refusing to save"):
         save_inventory(inv)
     assert example_copy.read_bytes() == before
-    assert not list(example_copy.parent.glob(".inventory.yaml.*"))  # no temp file left behind
+    assert not list(example_copy.parent.glob(".inventory.yaml.*.tmp"))  # no temp file left behind
 
 
 _KILL_WRITER = """
 import os, signal, sys
 from mfakit.inventory import load_inventory, save_inventory
-import mfakit.inventory.yamlio as yio
+import mfakit.fileio as fio
 path = sys.argv[1]
 inv = load_inventory(path)
 inv.find("github").notes = "new notes " * 50
 real_fsync = os.fsync
 def die_during_fsync(fd):
     os.kill(os.getpid(), signal.SIGKILL)   # the process dies with the temp file half-done
-yio.os.fsync = die_during_fsync
+fio.os.fsync = die_during_fsync
 save_inventory(inv)
 """
 

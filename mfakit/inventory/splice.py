@@ -1,0 +1,97 @@
+"""Minimal rewrites: put only the changed accounts' lines of a fresh dump into the text as it was read.
+
+ruamel's round trip keeps comments, but a full dump still re-indents, re-wraps and re-styles what it did not
+change (flow lists become block lists...). A save therefore takes the old text and replaces only the line
+spans of the accounts that changed (and appends new ones) with their lines from the full dump, so every byte
+of an untouched account stays as the user wrote it. The caller checks the result parses to the intended
+inventory and falls back to the full dump when it does not (an unusual layout, a changed title...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+Spans = dict[str, tuple[int, int]]
+
+
+def account_spans(doc: Any, text: str) -> Spans | None:
+    """Each account's lines ``[start, end)`` (0-based) in ``text``, or None when the layout is not one account
+    per block-sequence item (flow-style ``accounts: [...]``, items sharing a line, no accounts yet).
+
+    An item's span runs from its ``-`` line to the next item's ``-`` line, so comments and blank lines after an
+    account belong to it (ruamel attaches them there too); the last one ends at the next top-level key or EOF.
+    """
+    if not isinstance(doc, CommentedMap):
+        return None
+    seq = doc.get("accounts")
+    if not isinstance(seq, CommentedSeq) or not len(seq) or seq.fa.flow_style():
+        return None
+    lines = text.splitlines(keepends=True)
+    starts: list[tuple[str, int]] = []
+    for i, node in enumerate(seq):
+        if not isinstance(node, CommentedMap) or not isinstance(node.get("id"), str):
+            return None
+        try:
+            line = seq.lc.item(i)[0]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return None
+        while line > 0 and not lines[line].lstrip().startswith("-"):
+            line -= 1  # an item written as "-" on its own line, its keys below
+        if not lines[line].lstrip().startswith("-"):
+            return None
+        starts.append((str(node["id"]).strip(), line))
+    ends = [line for _, line in starts[1:]]
+    keys = list(doc)
+    after = keys[keys.index("accounts") + 1:]
+    end = len(lines)
+    if after:
+        try:
+            end = doc.lc.key(after[0])[0]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return None
+    ends.append(end)
+    spans: Spans = {}
+    previous = -1
+    for (ident, start), stop in zip(starts, ends):
+        if start <= previous or stop <= start or ident in spans:
+            return None  # two items on one line, or out of order: not ours to splice
+        spans[ident] = (start, stop)
+        previous = start
+    return spans
+
+
+def splice(old_text: str, old_spans: Spans, new_text: str, new_spans: Spans, changed: set[str]) -> str | None:
+    """``old_text`` with the spans of ``changed`` accounts (and of accounts only in ``new_spans``, appended
+    after the last one) taken from ``new_text``; accounts missing from ``new_spans`` are dropped.
+
+    None when the surviving accounts are not in the same order in both texts (the caller writes the full dump).
+    """
+    old_order = sorted(old_spans, key=lambda k: old_spans[k][0])
+    new_order = sorted(new_spans, key=lambda k: new_spans[k][0])
+    kept = [k for k in old_order if k in new_spans]
+    added = [k for k in new_order if k not in old_spans]
+    if new_order != kept + added:
+        return None
+    if not old_text.endswith("\n"):
+        old_text += "\n"
+    if not new_text.endswith("\n"):
+        new_text += "\n"
+    old_lines = old_text.splitlines(keepends=True)
+    new_lines = new_text.splitlines(keepends=True)
+    out = old_lines[:old_spans[old_order[0]][0]]
+    for ident in old_order:
+        if ident not in new_spans:
+            continue
+        if ident in changed:
+            start, stop = new_spans[ident]
+            out += new_lines[start:stop]
+        else:
+            start, stop = old_spans[ident]
+            out += old_lines[start:stop]
+    for ident in added:
+        start, stop = new_spans[ident]
+        out += new_lines[start:stop]
+    out += old_lines[old_spans[old_order[-1]][1]:]
+    return "".join(out)
