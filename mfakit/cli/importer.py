@@ -22,10 +22,7 @@ def _target_inventory(explicit: Optional[Path]) -> tuple[Path, bool]:
     """The inventory to merge into, and whether it is new. Never the bundled example unless asked for it."""
     from mfakit import config
 
-    path = config.resolve_inventory(explicit)
-    if not explicit and not os.environ.get("MFAKIT_INVENTORY") and \
-            path.resolve() == config.EXAMPLE_INVENTORY.resolve():
-        path = config.PRIVATE_INVENTORY  # a first import starts the user's own inventory
+    path = config.writable_inventory(explicit)  # the example is read-only: without one's own, `mfakit init`
     return path, not path.exists()
 
 
@@ -66,7 +63,9 @@ def _load_catalog() -> object | None:
 
 def import_cmd(
     files: List[Path] = typer.Argument(..., help="Export files: QR screenshots, otpauth(-migration) text, "
-                                                 "Aegis, 2FAS, Bitwarden, andOTP, Ente Auth."),
+                                                 "Aegis, 2FAS, Bitwarden, andOTP, Ente Auth, LastPass, Proton "
+                                                 "Authenticator / Pass, FreeOTP+, Stratum, KeePass (see "
+                                                 "docs/import.md)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, or json (pure JSON on stdout)."),
     inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventory file to merge into."),
@@ -74,6 +73,8 @@ def import_cmd(
                                         help="Read the password of encrypted exports from the first line of stdin."),
     app: Optional[str] = typer.Option(None, "--app", help="Name of the app the codes are in (default: from the "
                                                           "export, e.g. 'Google Authenticator')."),
+    strict: bool = typer.Option(False, "--strict", help="Refuse a file with a malformed entry (default: skip that "
+                                                        "entry with a warning and import the others)."),
 ) -> None:
     """Import accounts from authenticator exports (metadata only: no secret is kept), merging into the inventory."""
     from mfakit.cli.output import banner, emit_json, err, out
@@ -86,13 +87,15 @@ def import_cmd(
     banner(f"inventory: {describe_inventory(path)}{' (new)' if is_new else ''}", json_mode)
     provider, wipe = _password_provider(password_stdin)
     try:
-        result = read_exports(files, password_provider=provider)
+        result = read_exports(files, password_provider=provider, strict=strict)
     finally:
         wipe()
     inv = new_inventory(path) if is_new else load_inventory(path)
     plan = plan_merge(inv, result.records, catalog=_load_catalog(), app=app)
+    from mfakit.safe import plain
+
     for w in result.warnings:
-        err().print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
+        err().print(f"warning: {plain(w)}", markup=False, highlight=False, soft_wrap=True)
     counts = plan.counts()
     if json_mode:
         emit_json(plan.to_list())
@@ -104,7 +107,7 @@ def import_cmd(
     (err() if json_mode else out()).print(summary, markup=False, highlight=False, soft_wrap=True)
     if plan.unmatched and not json_mode:
         names = ", ".join(sorted({i.record.issuer or i.record.account or "?" for i in plan.unmatched}))
-        out().print(f"not in the catalog: {names}", markup=False, highlight=False)
+        out().print(f"not in the catalog: {plain(names)}", markup=False, highlight=False)
     if dry_run:
         (err() if json_mode else out()).print("dry run: nothing written", markup=False)
         return
@@ -124,11 +127,13 @@ def _print_table(plan: object, fmt: str) -> None:
     table = Table(title=None, show_lines=False)
     for col in ("action", "issuer", "account", "kind", "service", "id", "group"):
         table.add_column(col)
+    from mfakit.safe import terminal
+
     for item in plan.items:  # type: ignore[attr-defined]
         r = item.record
-        kind = r.type
-        table.add_row(item.action, r.issuer or "-", r.account or "-", kind, item.service or "(unmatched)",
-                      item.account.id, item.account.group)
+        table.add_row(item.action, terminal(r.issuer or "-"), terminal(r.account or "-"), terminal(r.type),
+                      terminal(item.service or "(unmatched)"), terminal(item.account.id),
+                      terminal(item.account.group))
     out().print(table)
 
 

@@ -108,8 +108,11 @@ def test_default_inventory_is_never_the_bundled_example(tmp_path: Path, links: P
     monkeypatch.delenv("MFAKIT_INVENTORY", raising=False)
     monkeypatch.setattr(config, "PRIVATE_INVENTORY", private)
     example = config.EXAMPLE_INVENTORY.read_bytes()
+    code, out, err = run_cli(["import", str(links)], capsys)  # no inventory of one's own: refused, names init
+    assert code == 2 and "mfakit init" in err and len(err.strip().splitlines()) == 1
+    assert config.EXAMPLE_INVENTORY.read_bytes() == example and not private.exists()
+    assert run_cli(["init"], capsys)[0] == 0 and private.exists()
     code, out, err = run_cli(["import", str(links)], capsys)
     assert code == 0, err
-    assert "(new)" in out and private.exists()
     assert config.EXAMPLE_INVENTORY.read_bytes() == example
     assert len(load_inventory(private).accounts) == 6
