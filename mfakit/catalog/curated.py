@@ -81,7 +81,7 @@ def read_document(path: Path) -> Any:
 
 def write_cache(path: Path, document: Any, digest: str | None = None) -> Path | None:
     """Write the JSON cache beside the YAML (or in CATALOG_DIR when the package is read-only)."""
-    from mfakit.inventory.yamlio import atomic_write_text
+    from mfakit.fileio import atomic_write as atomic_write_text
 
     if digest is None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()

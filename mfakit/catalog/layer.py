@@ -167,7 +167,7 @@ def layer_services(doc: dict[str, Any], path: Path) -> list[Service]:
 
 def write_layer(path: Path, sources: dict[str, dict[str, Any]], services: dict[str, list[Service]]) -> None:
     """Write the layer atomically (the old file stays whole if anything fails)."""
-    from mfakit.inventory.yamlio import atomic_write_text
+    from mfakit.fileio import atomic_write as atomic_write_text
 
     doc = {
         "version": LAYER_VERSION,

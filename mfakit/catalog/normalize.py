@@ -104,3 +104,22 @@ def domain_entry(path: Any, key: str, entry: Any) -> tuple[str, str, dict[str, A
         raise CatalogError(f"{where}: expected an object", path)
     return where, domain, entry
 
+
+
+#: Second-level labels under a two-letter country code that are public suffixes (co.jp, com.au, ne.jp...).
+_COUNTRY_SLD = frozenset({"co", "com", "net", "org", "ne", "or", "ac", "go", "gov", "edu", "ad", "ed", "gr", "lg",
+                          "ltd", "plc", "mil", "nom", "sch", "gob", "gouv", "nic", "gen", "biz", "info"})
+
+
+def registrable(host: str) -> str:
+    """The registrable domain of a host, by a small rule instead of the whole Public Suffix List:
+    ``id.cisco.com`` → ``cisco.com``; ``a.example.co.jp`` → ``example.co.jp``."""
+    parts = host.split(".")
+    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _COUNTRY_SLD:
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def domain_label(host: str) -> str:
+    """The brand label of a registrable domain (``epicgames.com`` → ``epicgames``), normalised for names."""
+    return normalize_name(registrable(host).split(".", 1)[0])

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mfakit.catalog.model import Fact, Service
-from mfakit.catalog.normalize import domain_entry, host_of, slug
+from mfakit.catalog.normalize import domain_entry, domain_label, host_of, registrable, slug
 from mfakit.errors import CatalogError
 
 ORIGIN = "2fa.directory"
@@ -54,7 +54,7 @@ def entry_to_service(path: Path, where: str, name: str, domain: str, entry: dict
     methods = _str_list(path, where, methods_field, entry.get(methods_field))
     has_2fa = methods_field in entry
     supports: dict[str, Fact] = {}
-    if has_2fa or "contact" in entry or not entry:
+    if has_2fa or "contact" in entry or not (entry.keys() - {"additional-domains"}):
         for method, cap in _METHODS.items():
             supports[cap] = Fact(method in methods, src, as_of, ORIGIN)
     extra: dict[str, Fact] = {}
@@ -96,12 +96,61 @@ def parse_v3(data: Any, path: Path, as_of: str) -> list[Service]:
     return out
 
 
+def _group_v4(entries: dict[str, tuple[str, dict[str, Any]]]) -> list[list[str]]:
+    """Group API v4 keys that are one service (v4 repeats a service under each additional domain).
+
+    Keys with identical entries belong together when the entry carries a documentation or recovery URL (the
+    same help page means the same service) or when they share a brand label (``raisin.com``/``raisin.nl``).
+    Entries without 2FA (``{}``) and bare method lists are too common to prove anything beyond the label.
+    """
+    import json
+
+    by_value: dict[str, list[str]] = {}
+    for key, (_where, entry) in entries.items():
+        by_value.setdefault(json.dumps(entry, sort_keys=True), []).append(key)
+    groups: list[list[str]] = []
+    for text, keys in by_value.items():
+        entry = entries[keys[0]][1]
+        if len(keys) > 1 and (entry.get("documentation") or entry.get("recovery")):
+            groups.append(keys)
+            continue
+        by_label: dict[str, list[str]] = {}
+        for k in keys:
+            by_label.setdefault(domain_label(k), []).append(k)
+        groups.extend(by_label.values())
+    return groups
+
+
+def _primary(keys: list[str], entry: dict[str, Any]) -> str:
+    """The group's main domain: the one whose brand label is the documentation host's, else a registrable
+    .com, else the shortest registrable domain."""
+    if len(keys) == 1:
+        return keys[0]
+    doc_host = host_of(entry.get("documentation") or entry.get("recovery") or "")
+    doc_label = domain_label(doc_host) if doc_host else ""
+
+    def rank(k: str) -> tuple[int, int, int, int, str]:
+        return (0 if doc_label and domain_label(k) == doc_label else 1, 0 if registrable(k) == k else 1,
+                0 if k.endswith(".com") else 1, len(k), k)
+
+    return min(keys, key=rank)
+
+
 def parse_v4(data: Any, path: Path, as_of: str) -> list[Service]:
-    """API v4 ``all.json``: an object keyed by domain with ``methods`` (no names: the domain is the name)."""
+    """API v4 ``all.json``: an object keyed by domain with ``methods``; no names, and every additional domain
+    repeated as its own key. Keys of one service are grouped into one Service named by its main domain."""
     if not isinstance(data, dict):
         raise CatalogError("2fa.directory API v4 file must be a JSON object keyed by domain", path)
-    out: list[Service] = []
+    entries: dict[str, tuple[str, dict[str, Any]]] = {}
     for key, entry in data.items():
         where, domain, entry = domain_entry(path, key, entry)
-        out.append(entry_to_service(path, where, domain, domain, entry, "methods", as_of))
+        entries.setdefault(domain, (where, entry))
+    out: list[Service] = []
+    for keys in _group_v4(entries):
+        where, entry = entries[keys[0]]
+        main = _primary(keys, entry)
+        merged = dict(entry)
+        if len(keys) > 1:
+            merged["additional-domains"] = [k for k in keys if k != main]
+        out.append(entry_to_service(path, entries[main][0], main, main, merged, "methods", as_of))
     return out

@@ -56,7 +56,7 @@ def test_match_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and json.loads(out)["service"] == "amazon-jp"
     code, out, _ = _run(["catalog", "match", "Amazon", "-f", "json"], capsys)
     data = json.loads(out)
-    assert data["certain"] is False and set(data["candidates"]) == {"amazon", "amazon-jp"}
+    assert data["certain"] is False and set(data["candidates"]) == {"amazon-us", "amazon-jp"}
 
 
 def test_refresh_writes_layer_and_json_summary(tmp_path: Path, _catalog_dir: Path,

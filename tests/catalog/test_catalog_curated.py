@@ -28,7 +28,7 @@ def curated():
 
 def test_curated_has_enough_services_and_every_seed_id(curated) -> None:
     assert len(curated.services) >= 52
-    for sid in ("google", "aws", "microsoft", "discord", "amazon-jp", "amazon", "github", "x", "instagram",
+    for sid in ("google", "aws", "microsoft", "discord", "amazon-jp", "amazon-us", "github", "x", "instagram",
                 "facebook", "zaim", "jalan"):
         assert curated.get(sid) is not None, sid
         assert curated.get(sid).origin == "curated"
@@ -65,13 +65,15 @@ def test_seed_sources_and_details(curated) -> None:
     assert github.supports_value("security_key") is True
     amazon_jp = curated.get("amazon-jp")
     assert amazon_jp.realm == "jp" and amazon_jp.supports_value("passkey_login") is True
-    assert "amazon.co.jp" in amazon_jp.domains and "amazon.co.jp" not in curated.get("amazon").domains
+    assert "amazon.co.jp" in amazon_jp.domains and "amazon.co.jp" not in curated.get("amazon-us").domains
     for sid in ("zaim", "jalan"):
         svc = curated.get(sid)
         assert svc.key_support is False  # no key, no passkey: "blocked"
         assert svc.supports_value("totp") is True
-    assert curated.get("x").key_only_value == "unknown"  # honest: no current source
-    assert curated.get("instagram").supports_value("security_key") is None  # unknown, not guessed
+    assert curated.get("x").key_only_value == "yes"  # Twitter, 2021-06-30: a key can be the only 2FA method
+    assert "2021-06-30" in curated.get("x").key_only.source
+    instagram = curated.get("instagram")
+    assert instagram.key_support is False and "566810106808145" in instagram.supports["security_key"].source
 
 
 def test_shipped_cache_matches_yaml() -> None:

@@ -31,7 +31,7 @@ def curated():
     ("アマゾン", "amazon-jp", "alias"),
     ("あまぞん", "amazon-jp", "alias"),            # hiragana folded to katakana
     ("Amazon.co.jp", "amazon-jp", "domain"),
-    ("amazon.com", "amazon", "domain"),
+    ("amazon.com", "amazon-us", "domain"),
     ("Amazon Web Services", "aws", "alias"),
     ("Yahoo! JAPAN", "yahoo-japan", "name"),
     ("yahoo japan", "yahoo-japan", "name"),
@@ -62,7 +62,7 @@ def test_domain_argument_wins_and_parents_are_used(curated) -> None:
 def test_realms_are_kept_apart(curated) -> None:
     # "Amazon" alone could be amazon.com or amazon.co.jp: not certain, both candidates reported
     m = curated.match("Amazon")
-    assert not m.certain and m.how == "ambiguous" and set(m.candidates) == {"amazon", "amazon-jp"}
+    assert not m.certain and m.how == "ambiguous" and set(m.candidates) == {"amazon-us", "amazon-jp"}
     # a gmail address says nothing about the realm
     assert not curated.match("Amazon", account="taro@gmail.com").certain
     # a .jp account or domain decides
@@ -70,15 +70,16 @@ def test_realms_are_kept_apart(curated) -> None:
     assert curated.match("ＡＭＡＺＯＮ", account="taro@example.ne.jp").service.id == "amazon-jp"
     assert curated.match("Amazon", domain="example.co.jp").service.id == "amazon-jp"
     assert not curated.match("Amazon", domain="example.de").certain  # no "de" realm in the candidates
-    # the id is exact
-    assert curated.match("amazon").service.id == "amazon"
+    # ids are exact, but lower-case "amazon" is a name: it does not bypass the realm question
+    assert not curated.match("amazon").certain and set(curated.match("amazon").candidates) == {"amazon-us", "amazon-jp"}
     assert curated.match("amazon-jp").service.id == "amazon-jp"
-    assert curated.get("amazon").domains != curated.get("amazon-jp").domains
+    assert curated.match("amazon-us").service.id == "amazon-us"
+    assert curated.get("amazon-us").domains != curated.get("amazon-jp").domains
 
 
 def test_uncertain_names_are_not_guessed(curated) -> None:
     m = curated.match("GitHub Enterprise")
-    assert m.service is None and m.how == "ambiguous" and "github" in m.candidates
+    assert m.service is None and m.how == "partial" and m.candidates == ("github",)  # one candidate: a suggestion
     assert curated.match("Example Corp VPN", account="s-takahashi").how == "none"
     assert curated.match("").how == "none"
     assert curated.match("!!!").how == "none"
@@ -117,5 +118,5 @@ def test_imported_names_match_with_diacritics(shared_fixtures: Path) -> None:
     # curated names win over imported ones; imported aliases join the curated service
     assert cat.match("X (Twitter)").service.id == "x"
     assert cat.match("Google Cloud Platform").service.id == "google"
-    assert cat.match("amazon.de").service.id == "amazon"       # additional domain joined amazon.com
+    assert cat.match("amazon.de").service.id == "amazon-us"    # additional domain joined amazon.com
     assert cat.match("amazon.co.jp").service.id == "amazon-jp"  # ...but not the jp realm
