@@ -77,6 +77,21 @@ def _key_kind(service: Service) -> str:
     return "your key as a security key"
 
 
+#: Where else an answer can be recorded (the notebook widget), appended to every "record it" step.
+_WIDGET = " (or \"What I found\" in notebook 02)"
+
+
+def _record_new(service_name: str) -> str:
+    """The commands that add a service no catalog knows and record whether it takes keys."""
+    import shlex
+
+    from mfakit.catalog.normalize import slug
+
+    sid = slug(service_name) or "ID"
+    return (f"mfakit catalog add {shlex.quote(service_name)}, then "
+            f"mfakit catalog set {sid} key_support=ANSWER (security_key, passkey, both or none)")
+
+
 def _backups(service: Service) -> str:
     fact = service.backups_required
     if fact is None or not fact.value:
@@ -102,7 +117,12 @@ def decide(account: Account, match: Match, risk: LockoutRisk | None = None) -> t
             step = "Set 'service' to one catalog id in the inventory."
         else:
             why = f"'{account.service}' is not in the catalog"
-            step = "Check the service's security settings for keys/passkeys; add it to the catalog."
+            if match.how == "tenant":
+                why += " (a sign-in tenant of a shared provider is not the provider)"
+            elif match.candidates:
+                why += f" (closest: {', '.join(match.candidates)})"
+            step = (f"Check {account.service}'s security settings for keys/passkeys, then record it: "
+                    f"{_record_new(account.service)}{_WIDGET}.")
         return "unknown", step, why, "catalog"
     name = service.name
     support = service.key_support
@@ -111,7 +131,9 @@ def decide(account: Account, match: Match, risk: LockoutRisk | None = None) -> t
                 f"{name} supports no security key or passkey",
                 _source(service, "security_key", "passkey_2fa", "passkey_login"))
     if support is None:
-        return ("unknown", f"Check whether {name} takes security keys or passkeys.",
+        return ("unknown", f"Check whether {name} takes security keys or passkeys, then record it: "
+                f"mfakit catalog set {service.id} key_support=ANSWER (security_key, passkey, both or none)"
+                f"{_WIDGET}.",
                 f"no catalog knows whether {name} supports security keys or passkeys", "catalog")
     key_only = service.key_only_value
     src = _source(service, "key_only", "security_key", "passkey_2fa", "passkey_login")
@@ -128,10 +150,12 @@ def decide(account: Account, match: Match, risk: LockoutRisk | None = None) -> t
             step = f"Keep TOTP for {name}{need}; nothing more to move."
         else:
             step = f"Register {_key_kind(service)} at {name} beside TOTP{need}."
+        if not backups and (service.key_only is None or service.key_only.origin != "personal"):
+            step += f" Found that TOTP can go? Record it: mfakit catalog set {service.id} key_only=yes{_WIDGET}."
         return "hybrid", step, f"{name} takes a key but TOTP must stay", src
     step = (f"Register {_key_kind(service)} at {name}, then check whether it lets you turn TOTP off"
             if not on_key else f"Check whether {name} lets you turn TOTP off now that the key is registered")
-    return "unknown", step + "; record the answer in the catalog.", \
+    return "unknown", step + f"; record it: mfakit catalog set {service.id} key_only=yes (or no){_WIDGET}.", \
         f"{name} takes keys, but whether TOTP can be removed is unknown", src
 
 
