@@ -219,7 +219,11 @@ def key_info(dev: Any, mds: Any = None) -> KeyInfo:
     except ValueError:
         raise KeyDeviceError("this key speaks only U2F/CTAP1 (no FIDO2): it has no PIN and cannot hold "
                              "passkeys", device_path(dev)) from None
-    except (OSError, CtapError) as exc:
+    except OSError:
+        from mfakit.keys.device_errors import UNPLUGGED
+
+        raise KeyDeviceError(UNPLUGGED, device_path(dev)) from None
+    except CtapError as exc:
         raise KeyDeviceError(f"the key did not answer ({type(exc).__name__}); unplug it and plug it in again",
                              device_path(dev)) from None
     info = ctap.info

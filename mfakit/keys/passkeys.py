@@ -66,9 +66,13 @@ def _ctap(dev: Any) -> Any:
     from fido2.ctap import CtapError
     from fido2.ctap2 import Ctap2
 
+    from fido2.hid import ConnectionFailure
+
     try:
         return Ctap2(dev)
-    except (ValueError, OSError, CtapError) as exc:
+    except (OSError, ConnectionFailure):
+        raise KeyDeviceError(UNPLUGGED, device_path(dev)) from None
+    except (ValueError, CtapError) as exc:
         raise KeyDeviceError(f"the key does not speak FIDO2 or did not answer ({type(exc).__name__})",
                              device_path(dev)) from None
 

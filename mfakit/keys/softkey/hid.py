@@ -10,7 +10,8 @@ is a ``fido2.hid.base.CtapHidConnection`` that does what a key's firmware does a
 - a CBOR request runs in a worker "firmware" thread; while it runs, KEEPALIVE packets go out every
   ``keepalive_s`` (PROCESSING, or UPNEEDED while the key blinks for a touch);
 - CANCEL on the busy channel ends a touch wait: the request answers CTAP2_ERR_KEEPALIVE_CANCEL;
-- ERROR packets for protocol faults: INVALID_CMD, INVALID_LEN, INVALID_SEQ, CHANNEL_BUSY, INVALID_CHANNEL;
+- ERROR packets for protocol faults: INVALID_CMD, INVALID_LEN, INVALID_SEQ, CHANNEL_BUSY, INVALID_CHANNEL,
+  MSG_TIMEOUT (a message whose continuation packets stop coming);
 - an unplugged key (``unplug()``, or the fault triggers ``unplug_after_packets`` / ``unplug_on_cbor`` /
   ``unplug_on_touch``) fails reads with EIO and writes with ENODEV, as Linux hidraw does.
 
@@ -64,6 +65,7 @@ class _Incoming:
     length: int
     data: bytearray
     next_seq: int = 0
+    last: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -91,9 +93,12 @@ class EmulatedHidConnection(CtapHidConnection):
 
     def __init__(self, key: SoftKey, *, keepalive_s: float = 0.1, read_timeout_s: float = 30.0,
                  unplug_after_packets: int | None = None, unplug_on_cbor: int | None = None,
-                 unplug_on_touch: bool = False, on_close: Callable[[], None] | None = None) -> None:
+                 unplug_on_touch: bool = False, on_close: Callable[[], None] | None = None,
+                 message_timeout_s: float = 0.5) -> None:
         self.key = key
         self.keepalive_s = keepalive_s
+        #: A message whose continuation packets stop coming is dropped after this (CTAPHID_ERR_MSG_TIMEOUT).
+        self.message_timeout_s = message_timeout_s
         self.read_timeout_s = read_timeout_s
         self.unplug_after_packets = unplug_after_packets
         self.unplug_on_cbor = unplug_on_cbor
@@ -124,6 +129,7 @@ class EmulatedHidConnection(CtapHidConnection):
             if self.unplug_after_packets is not None and self.packets_in >= self.unplug_after_packets:
                 self.unplug()  # the key is pulled out as this packet reaches it: nothing is answered
                 return
+            self.expire()
             if kind & TYPE_INIT:
                 self._init_packet(cid, kind & 0x7F, data)
             else:
@@ -136,6 +142,8 @@ class EmulatedHidConnection(CtapHidConnection):
                 raise OSError(errno.EIO, "Input/output error (the key was unplugged)")
             if self.closed:
                 raise OSError(errno.EBADF, "the emulated HID connection is closed")
+            with self._guard:
+                self.expire()
             try:
                 packet = self._outbox.get(timeout=self.keepalive_s)
             except queue.Empty:
@@ -172,6 +180,13 @@ class EmulatedHidConnection(CtapHidConnection):
         if job is not None:
             job.aborted = True
             job.cancel.set()
+
+    def expire(self) -> None:
+        """A message whose sender stopped half-way is dropped; its channel gets MSG_TIMEOUT."""
+        msg = self._incoming
+        if msg is not None and time.monotonic() - msg.last > self.message_timeout_s:
+            self._incoming = None
+            self._error(msg.cid, HidError.MSG_TIMEOUT)
 
     # ------------------------------------------------------------------ receiving
     def _init_packet(self, cid: int, cmd: int, data: bytes) -> None:
@@ -213,6 +228,7 @@ class EmulatedHidConnection(CtapHidConnection):
             self._error(cid, HidError.INVALID_SEQ)
             return
         msg.next_seq += 1
+        msg.last = time.monotonic()
         msg.data += data[5:5 + min(CONT_DATA, msg.length - len(msg.data))]
         self._maybe_dispatch()
 
