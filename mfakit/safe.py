@@ -9,7 +9,7 @@ goes through the function for that output:
 - :func:`cell`     — a CSV or XLSX cell: OWASP's CSV-injection rule (a value whose first character — after any
   spaces — is ``=``, ``+``, ``-``, ``@``, tab or CR, or their full-width forms, gets a leading ``'``), and controls
   (which XLSX cannot hold) made visible like :func:`plain`; a line feed stays (wrapped text).
-- :func:`markdown` — a Markdown table cell or line: HTML escaped, Markdown punctuation escaped, line breaks
+- :func:`markdown` — a Markdown table cell or line: HTML escaped, Markdown syntax escaped, line breaks
   replaced by a space (a row stays one row), controls made visible.
 - :func:`html`     — HTML text or an attribute value: ``html.escape`` with quotes, controls made visible.
 """
@@ -30,7 +30,11 @@ _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # A spreadsheet reads a cell starting (after spaces) with one of these as a formula; full-width forms included
 # (Excel on a Japanese or Chinese system may take "＝" for "=").
 _FORMULA = re.compile("[ \u3000]*[-=+@\t\r\uff1d\uff0b\uff0d\uff20]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")  # ">" and "<" are left to html.escape
+# Inline Markdown syntax: emphasis, code, links (no "[" or "]" → no link, so "(" and "!" may stay), tables,
+# strike-through. "<", ">" and "&" are left to html.escape (no raw HTML, no autolink, no entity from data).
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+# Block syntax only matters at the start: a heading, a list item, a setext rule.
+_MD_BLOCK_START = re.compile(r"^(\s*)(?:([#+\-=])|(\d+)([.)]))")
 
 
 def _visible(ch: re.Match[str]) -> str:
@@ -47,11 +51,29 @@ def plain(value: Any) -> str:
     return _UNSAFE.sub(_visible, _text(value))
 
 
-def terminal(value: Any) -> str:
-    """For a string placed inside rich markup: controls made visible and ``[`` escaped so no tag is read."""
-    from rich.markup import escape
+# rich reads "[" followed by a letter, "#", "/" or "@" up to the next "]" as a tag (rich.markup.RE_TAGS).
+_TAG_LIKE = re.compile(r"\[[a-z#/@][^\[]*?\]")
+_BACKSLASHES_BRACKET = re.compile(r"(\\*)\[")
+_TRAILING_BACKSLASHES = re.compile(r"(\\+)\Z")
 
-    return escape(plain(value))
+
+def terminal(value: Any) -> str:
+    """For a string placed inside rich markup: controls made visible and every ``[`` escaped so no tag is read.
+
+    Exact: between tags (``f"[dim]{terminal(x)}[/dim]"``) rich shows ``plain(x)``, backslashes included. rich's
+    own ``escape`` leaves ``\\[`` and a bracket before a non-tag alone, so a name could lose a backslash.
+    """
+    text = plain(value)
+
+    def bracket(m: re.Match[str]) -> str:
+        n = len(m.group(1))
+        if _TAG_LIKE.match(text, m.end() - 1):  # a tag: rich halves the backslashes and keeps an odd one's "["
+            return "\\" * (2 * n) + "\\["
+        return "\\" * n + "\\["  # plain text: rich turns each "\\[" into "["
+
+    text = _BACKSLASHES_BRACKET.sub(bracket, text)
+    # Backslashes at the end would escape the tag that follows: doubled, as rich.markup.escape does.
+    return _TRAILING_BACKSLASHES.sub(lambda m: m.group(1) * 2, text)
 
 
 def cell(value: Any) -> Any:
@@ -69,8 +91,10 @@ def cell(value: Any) -> Any:
 def markdown(value: Any) -> str:
     """For Markdown: no raw HTML, no table-breaking pipe or line break, no emphasis or link syntax from data."""
     text = _LINE_BREAKS.sub(" ", _text(value))
-    text = _MD_SPECIAL.sub(r"\\\1", _UNSAFE.sub(_visible, text))
-    return _html.escape(text, quote=True)
+    text = _MD_INLINE.sub(r"\\\1", _UNSAFE.sub(_visible, text))
+    text = _MD_BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2)
+                               else f"{m.group(1)}{m.group(3)}\\{m.group(4)}", text)
+    return _html.escape(text, quote=False)
 
 
 def html(value: Any) -> str:

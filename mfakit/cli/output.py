@@ -17,14 +17,14 @@ _err: Console | None = None
 def out() -> Console:
     global _out
     if _out is None:
-        _out = Console(highlight=False, soft_wrap=False)
+        _out = Console(highlight=False, soft_wrap=False, emoji=False)  # ":smile:" in a name stays text
     return _out
 
 
 def err() -> Console:
     global _err
     if _err is None:
-        _err = Console(stderr=True, highlight=False)
+        _err = Console(stderr=True, highlight=False, emoji=False)
     return _err
 
 

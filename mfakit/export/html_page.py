@@ -16,8 +16,8 @@ from mfakit.plan.sources import source_link_html, split_sources
 
 #: Relative column widths (percent of the table); columns not listed share what is left.
 WIDTHS: dict[str, float] = {
-    "group": 6, "label": 8, "service": 8, "account": 10, "state": 6, "factors": 11, "next_step": 16,
-    "reason": 11, "lockout_risk": 6, "lockout_reasons": 8, "source": 10,
+    "group": 7, "label": 9, "service": 9, "account": 10, "state": 6, "factors": 11, "next_step": 14,
+    "reason": 10, "lockout_risk": 6, "lockout_reasons": 8, "source": 10,
 }
 
 _CSS = """
@@ -35,19 +35,19 @@ table.groups th,table.groups td{border:1px solid #ccc;padding:.15rem .45rem;text
 table.groups th:first-child,table.groups td:first-child{text-align:left}
 table.plan{width:100%;table-layout:fixed}
 table.plan th,table.plan td{border:1px solid #bbb;padding:.25rem .35rem;vertical-align:top;text-align:left;
-  overflow-wrap:anywhere;word-break:break-word;hyphens:auto}
+  overflow-wrap:anywhere;word-break:normal}
 table.plan th{background:#eee;position:sticky;top:0}
 thead{display:table-header-group} tr{break-inside:avoid;page-break-inside:avoid}
 td.state{font-weight:600}
 STATE_RULES
 .risk-high{color:#b00020;font-weight:600}.risk-medium{color:#8a5a00}
-a.source{color:#0645ad;text-decoration:none;display:inline-block} span.source{color:#555;display:inline-block}
+a.source{color:#0645ad;text-decoration:none;display:block} span.source{color:#555;display:block}
 p.legend{color:#555;font-size:.9em;margin:.6rem 0 0}
 @page{size:landscape;margin:10mm}
 @media print{
   body{margin:0;font-size:7.5pt;line-height:1.3}
   h1{font-size:12pt} .fig b{font-size:10pt} .fig{padding:.15rem .4rem;min-width:0}
-  table.plan th{position:static}
+  table.plan th{position:static} table.plan th,table.plan td{padding:2pt 3pt}
   th,td.state{-webkit-print-color-adjust:exact;print-color-adjust:exact}
   a.source{color:#0645ad}
 }
@@ -81,8 +81,13 @@ def _cell(col: str, value: Any) -> str:
         cls = f' class="risk-{value}"' if value in ("high", "medium") else ""
         return f"<td{cls}>{safe.html(value)}</td>"
     if col == "source":
-        return "<td>" + "<br>".join(source_link_html(r.text, r.as_of) for r in split_sources(value)) + "</td>"
-    return f"<td>{safe.html(value)}</td>"
+        return "<td>" + "".join(source_link_html(r.text, r.as_of) for r in split_sources(value)) + "</td>"
+    return f"<td>{_breakable(safe.html(value))}</td>"
+
+
+def _breakable(escaped: str) -> str:
+    """Break opportunities after ``_``, ``@`` and ``/`` (rule ids, e-mail addresses, paths) in escaped text."""
+    return escaped.replace("_", "_<wbr>").replace("@", "@<wbr>").replace("/", "/<wbr>")
 
 
 def render_html(recs: list[dict[str, Any]], columns: tuple[str, ...], title: str = "mfakit export",
