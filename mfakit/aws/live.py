@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from mfakit.errors import AwsError
 
@@ -131,6 +132,30 @@ def confirm_live(plan: list[dict[str, str]], account: str, ask: Callable[[str], 
         raise AwsError("confirmation did not match the account id: nothing was created")
 
 
+@contextmanager
+def aws_errors(where: str) -> Iterator[None]:
+    """botocore's errors (an HTTP 500, no credentials, an unreachable endpoint) as one-line AwsErrors."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        err = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "")
+        raise AwsError(f"{where}: AWS answered HTTP {status} {err.get('Code', '')}: "
+                       f"{err.get('Message', '') or exc}") from None
+    except BotoCoreError as exc:
+        raise AwsError(f"{where}: {exc}") from None
+
+
+def _is_local(url: str | None) -> bool:
+    from urllib.parse import urlparse
+
+    from mfakit.aws.embedded.server import is_loopback
+
+    return bool(url) and is_loopback(urlparse(str(url)).hostname or "")
+
+
 # -- the live target ------------------------------------------------------------------------------------
 class LiveTarget:
     """A real account reached through a named profile. Only built when the user asked for --live."""
@@ -146,21 +171,32 @@ class LiveTarget:
         self.admin = factory(profile_name=profile, region_name=region) if profile else factory(region_name=region)
         self.region = region or getattr(self.admin, "region_name", None) or "us-east-1"
         self.guide = guide
+        self.endpoint = self.admin.client("sts").meta.endpoint_url if session_factory is None else None
+        #: A loopback endpoint (``mfakit aws serve``, set in the profile's config as ``endpoint_url``): no IAM
+        #: propagation delay to wait for, and the next TOTP code is accepted at once (one step of drift),
+        #: so ``sleep`` moves a clock offset instead of waiting.
+        self.local = _is_local(self.endpoint)
+        self._offset = 0.0
 
     def session(self, key_id: str, secret: str, token: str | None = None) -> Any:
         return self._factory(aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token,
                              region_name=self.region)
 
     def now(self) -> float:
-        return time.time()
+        return time.time() + self._offset
 
     def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
+        if self.local and self._offset + seconds <= 30:
+            self._offset += seconds
+        else:
+            time.sleep(seconds)
 
     def settle(self, session: Any, timeout: float = 60.0) -> None:
         """New access keys take a few seconds to work on AWS (eventual consistency): wait until they do."""
         from botocore.exceptions import ClientError
 
+        if self.local:
+            return
         deadline = time.time() + timeout
         while True:
             try:

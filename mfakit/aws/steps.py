@@ -30,6 +30,9 @@ class StepResult:
     reason: str = ""
     ok: bool = False
     console: bool = False  # a console step (modelled on the embedded AWS, guided on a real account)
+    cli: str = ""  # the AWS CLI command(s) a person would type for this step (console steps: none)
+    aws_error_code: str = ""  # AWS's own answer when the call failed (UnauthorizedOperation, AccessDenied ...)
+    aws_error_message: str = ""  # ... and its message, verbatim, beside the kit's explanation (``reason``)
     explain: list[str] = field(default_factory=list)
     statements: list[dict[str, Any]] = field(default_factory=list)  # evaluator: each statement considered
 
@@ -37,14 +40,19 @@ class StepResult:
         return asdict(self)
 
 
-def classify(exc: Exception) -> tuple[str, str]:
-    """(decision, message) for a botocore ClientError; other exceptions propagate to the caller."""
+def aws_error(exc: Exception) -> tuple[str, str]:
+    """(AWS error code, message) of a botocore ClientError; other exceptions propagate to the caller."""
     from botocore.exceptions import ClientError
 
     if not isinstance(exc, ClientError):
         raise exc
     err = exc.response.get("Error", {})
-    code, msg = str(err.get("Code", "")), str(err.get("Message", ""))
+    return str(err.get("Code", "")), str(err.get("Message", ""))
+
+
+def classify(exc: Exception) -> tuple[str, str]:
+    """(decision, message) for a botocore ClientError; other exceptions propagate to the caller."""
+    code, msg = aws_error(exc)
     if code in DENY_CODES and "is not authorized to perform" in msg:
         return ("explicitDeny" if "explicit deny" in msg else "implicitDeny"), msg
     return code, msg
@@ -56,6 +64,7 @@ def run_call(result: StepResult, fn: Callable[[], Any]) -> Any:
         resp = fn()
     except Exception as exc:  # noqa: BLE001 - classify() re-raises anything that is not a ClientError
         result.decision, msg = classify(exc)
+        result.aws_error_code, result.aws_error_message = aws_error(exc)
         if not result.reason or result.decision not in ("explicitDeny", "implicitDeny", "allowed"):
             result.reason = msg
         result.ok = result.decision == result.expected
@@ -68,5 +77,5 @@ def run_call(result: StepResult, fn: Callable[[], Any]) -> Any:
 def rows(results: list[StepResult]) -> list[dict[str, Any]]:
     """Plain dicts for JSON/DataFrames (explanations left out; see ``StepResult.explain``)."""
     keep = ("step", "name", "title", "principal", "action", "call", "mfa", "expected", "decision", "reason",
-            "ok", "console")
+            "cli", "aws_error_code", "aws_error_message", "ok", "console")
     return [{k: getattr(r, k) for k in keep} for r in results]

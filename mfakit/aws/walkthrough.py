@@ -14,6 +14,7 @@ import json
 import secrets
 from typing import Any, Callable
 
+from mfakit.aws.cli_commands import commands_for
 from mfakit.aws.live import DEMO_USER, MANAGED, POLICY_NAME, TAGS, Ledger
 from mfakit.aws.steps import StepResult, run_call
 
@@ -71,6 +72,7 @@ class _Run:
         if self.fail_at == name:
             raise InjectedFailure(f"injected failure at step {name}")
         r = StepResult(len(self.results) + 1, name, title, principal, action, call, mfa, expected, console=console)
+        r.cli = "\n".join(commands_for(name, self.user))
         self.results.append(r)
         return r
 
@@ -302,10 +304,12 @@ def _security_key(run: _Run, password: str, totp: Any) -> None:
         t.console_register_security_key(signed, name)
         r.decision = "registered"
     elif getattr(t, "guide", None):
-        t.guide(f"In the AWS console, signed in as {run.user} with the authenticator app, open Security "
+        confirmed = t.guide(f"In the AWS console, signed in as {run.user} with the authenticator app, open Security "
                 f"credentials > Assign MFA device, name it {name}, choose 'Security key', enter the key's PIN and "
                 "touch it. Press Enter when done.")
-        r.decision = "registered"
+        r.decision = "registered" if confirmed is not False else "skipped"
+        if confirmed is False:  # not interactive: nobody could do the console step
+            r.expected = expected = "skipped"
     else:
         r.decision = "skipped"
     r.ok = r.decision == r.expected

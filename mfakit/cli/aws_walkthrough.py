@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 import typer
 
+from mfakit.aws.live import aws_errors
 from mfakit.cli.output import emit_json, err, out
 from mfakit.errors import AwsError, MfakitError
 
@@ -73,12 +74,21 @@ def demo(
     region: Optional[str] = typer.Option(None, "--region", help="Region for --live (default: the profile's)."),
     yes: bool = typer.Option(False, "--yes", help="Skip the typed confirmation (live only)."),
     keep: bool = typer.Option(False, "--keep", help="Do not clean up at the end."),
+    cli: bool = typer.Option(False, "--cli", help="Show the AWS CLI command of each step and run them with the "
+                             "real 'aws' program against a local endpoint (mfakit aws serve)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="With --cli: print the commands only (to replay by hand)."),
 ) -> None:
     """Run the seed's walkthrough: forced-MFA policy, user, deny before MFA, MFA device, allow after MFA."""
     if policy not in ("seed", "aws"):
         raise MfakitError(f"--policy must be seed or aws, not {policy!r}")
     if fmt not in ("table", "json"):
         raise MfakitError(f"--format must be table or json, not {fmt!r}")
+    if cli:
+        if live:
+            raise AwsError("--cli runs against a local endpoint; to replay in your account, run the commands "
+                           "printed by --cli --dry-run yourself")
+        _cli_demo(fmt, dry_run)
+        return
     from mfakit.aws.steps import rows
     from mfakit.aws.walkthrough import run_walkthrough
 
@@ -100,6 +110,45 @@ def demo(
         raise MfakitError("some steps did not give the expected outcome (see the table)")
 
 
+def _cli_demo(fmt: str, dry_run: bool) -> None:
+    """The walkthrough as AWS CLI commands; run with the real AWS CLI against a local endpoint."""
+    from mfakit.aws.cli_commands import Replay, command_line, require_aws, steps
+
+    if dry_run:
+        rows = [{"step": s.step, "command": command_line(s), "expected": s.expect} for s in steps()]
+        if fmt == "json":
+            emit_json(rows)
+            return
+        last = None
+        for row in rows:
+            if row["step"] != last:
+                out().print(f"# {row['step']}", markup=False)
+                last = row["step"]
+            out().print(row["command"] + ("" if row["expected"] == "ok" else f"   # AWS answers {row['expected']}"),
+                        markup=False, soft_wrap=True)
+        return
+    exe = require_aws()
+    from mfakit.aws.embedded.server import local_endpoint
+
+    def show(r: Any) -> None:
+        if fmt == "json":
+            return
+        mark = "✓" if r.ok else "✗"
+        got = r.result if not r.aws_error_code else f"{r.aws_error_code}: {r.aws_error_message}"
+        out().print(f"$ {r.command}", markup=False, soft_wrap=True)
+        out().print(f"  {mark} {got}" + ("" if r.ok else f" (expected {r.expected})"), markup=False,
+                    soft_wrap=True)
+
+    with local_endpoint() as info:
+        err().print(f"[dim]local endpoint {info['endpoint']} (embedded AWS); AWS CLI: {exe}[/dim]")
+        admin = (info["admin"]["aws_access_key_id"], info["admin"]["aws_secret_access_key"])
+        results = Replay(info["endpoint"], info["region"], admin, exe, progress=show).run()
+    if fmt == "json":
+        emit_json([r.to_dict() for r in results])
+    if not results or not all(r.ok for r in results):
+        raise MfakitError("some AWS CLI commands did not give the expected answer (see above)")
+
+
 def _live_demo(policy: str, profile: Optional[str], region: Optional[str], yes: bool, keep: bool,
                progress: Any) -> list[Any]:
     from mfakit.aws.live import Ledger, LiveTarget, default_ledger_path, preflight
@@ -110,16 +159,18 @@ def _live_demo(policy: str, profile: Optional[str], region: Optional[str], yes: 
     _show_plan(policy)
     _confirm_profile(profile, "Create the resources above", yes)
 
-    def guide(text: str) -> None:
+    def guide(text: str) -> bool:
         if sys.stdin.isatty():
             typer.prompt(text, default="", show_default=False)
-        else:
-            err().print(text + " (not interactive: continuing)")
+            return True
+        err().print(text + " (not interactive: skipped)")
+        return False
 
-    target = LiveTarget(profile, region, guide=guide)
-    account = target.admin.client("sts").get_caller_identity()["Account"]
-    err().print(f"account {account} (profile {profile})")
-    problems = preflight(target.admin)
+    with aws_errors(f"profile {profile}"):
+        target = LiveTarget(profile, region, guide=guide)
+        account = target.admin.client("sts").get_caller_identity()["Account"]
+        err().print(f"account {account} (profile {profile}, endpoint {target.endpoint})")
+        problems = preflight(target.admin)
     if problems:
         raise AwsError("; ".join(problems))
     ledger = Ledger.load(default_ledger_path(account))
@@ -151,9 +202,10 @@ def cleanup_cmd(
         _confirm_profile(profile, "Delete every resource tagged mfakit:demo", yes)
         import boto3
 
-        admin = boto3.Session(profile_name=profile)
-        account = admin.client("sts").get_caller_identity()["Account"]
-        removed = cleanup(admin, Ledger.load(default_ledger_path(account)))
+        with aws_errors(f"profile {profile}"):
+            admin = boto3.Session(profile_name=profile)
+            account = admin.client("sts").get_caller_identity()["Account"]
+            removed = cleanup(admin, Ledger.load(default_ledger_path(account)))
     if fmt == "json":
         emit_json({"removed": removed})
     else:
@@ -177,8 +229,9 @@ def audit(
             raise AwsError("--live needs --profile NAME")
         import boto3
 
-        report = audit_account(boto3.Session(profile_name=profile),
-                               progress=lambda u: err().print(f"[dim]auditing {u}[/dim]"))
+        with aws_errors(f"profile {profile}"):
+            report = audit_account(boto3.Session(profile_name=profile),
+                                   progress=lambda u: err().print(f"[dim]auditing {u}[/dim]"))
     else:
         from mfakit.aws.audit.seeded import seed_account
         from mfakit.aws.embedded import embedded

@@ -1,0 +1,100 @@
+"""``mfakit aws serve``: the embedded AWS as a local endpoint any client can use (the AWS CLI, SDKs, curl).
+
+moto's own ``ThreadedMotoServer`` answers HTTP on loopback; the kit's enforcement sits in moto's request path
+(:mod:`mfakit.aws.embedded.hook`), so every request is authorized by the kit: MFA from GetSessionToken with a
+checked TOTP code, the managed policies, AWS's error answers. moto's control API (``/moto-api/``: reset,
+state dumps holding every secret key) is refused: a client of the endpoint gets only what AWS would give it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+from mfakit.aws.embedded.aws import REGION, embedded
+from mfakit.aws.embedded.env import ADMIN_KEY_ID, ADMIN_SECRET
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _guard(app: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse moto's control API; pass everything else to moto's dispatcher."""
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if str(environ.get("PATH_INFO", "")).startswith("/moto-api"):
+            body = b'{"message": "not available on the mfakit endpoint"}'
+            start_response("403 Forbidden", [("Content-Type", "application/json"),
+                                             ("Content-Length", str(len(body)))])
+            return [body]
+        return app(environ, start_response)
+
+    return wsgi
+
+
+def _server_class() -> Any:
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    class KitMotoServer(ThreadedMotoServer):
+        """moto's threaded server with the control API refused."""
+
+        def _server_entry(self) -> None:
+            app = _guard(DomainDispatcherApplication(create_backend_app))
+            self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return KitMotoServer
+
+
+@contextmanager
+def local_endpoint(host: str = "127.0.0.1", port: int = 0, region: str = REGION) -> Iterator[dict[str, Any]]:
+    """Serve the embedded AWS on ``host:port`` (0: a free port) for the duration of the block.
+
+    Yields ``{"endpoint", "region", "admin": {...}, "aws": EmbeddedAWS}``; the admin key is the embedded
+    AWS's fixed fake key, never a real one.
+    """
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with embedded(region=region) as aws:
+        server = _server_class()(ip_address=host, port=port, verbose=False)
+        server.start()
+        try:
+            bound_host, bound_port = server.get_host_and_port()
+            shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+            yield {"endpoint": f"http://{shown}:{bound_port}", "region": region,
+                   "admin": {"aws_access_key_id": ADMIN_KEY_ID, "aws_secret_access_key": ADMIN_SECRET}, "aws": aws}
+        finally:
+            server.stop()
+
+
+def serve_forever(host: str, port: int, region: str, emit: Callable[[str], None],
+                  ready: Callable[[dict[str, Any]], None] | None = None) -> None:
+    """Serve until SIGINT/SIGTERM; ``emit`` gets the one JSON line (endpoint, region, admin key)."""
+    stop = threading.Event()
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in previous:
+        signal.signal(s, lambda *_: stop.set())
+    try:
+        with local_endpoint(host, port, region) as info:
+            emit(json.dumps({k: info[k] for k in ("endpoint", "region", "admin")}))
+            if ready is not None:
+                ready(info)
+            while not stop.wait(0.5):
+                pass
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
