@@ -104,12 +104,12 @@ class RecordWidget:
         where = (self.where.value or "").strip()
         adds = [] if self.add.value == NOTHING else [f"{self.add.value}:{where}" if where else self.add.value]
         removes = [] if self.remove.value == NOTHING else [self.remove.value]
+        if where and self.add.value == NOTHING:
+            self.message.value = _say(_WARN, f"'Where' ({where}) goes with a factor to Add: choose its type.")
+            return None
         if not adds and not removes:
             self.message.value = _say(_WARN, "Nothing to record yet: choose a factor to Add (and Where it "
                                              "lives) or one to Remove, then press Record change.")
-            return None
-        if where and self.add.value == NOTHING:
-            self.message.value = _say(_WARN, f"'Where' ({where}) goes with a factor to Add: choose its type.")
             return None
         return adds, removes, self.when.value
 
@@ -123,7 +123,7 @@ class RecordWidget:
         if form is None:
             return
         adds, removes, when = form
-        kwargs: dict[str, Any] = {"force": True} if force else {}
+        kwargs: dict[str, Any] = {"force": force, "catalog": self.ws.catalog}
         try:
             path = self.ws.writable_path()
             inv = load_inventory(path)
@@ -135,7 +135,8 @@ class RecordWidget:
                 return
             if refused is not None and isinstance(exc, refused):
                 self._pending = form
-                self.message.value = _say(_ERR, exc.one_line()) + "<br>" + _say(
+                reason = exc.one_line().replace(" (add --force to record it anyway)", "")
+                self.message.value = _say(_ERR, reason) + "<br>" + _say(
                     _WARN, "Record it anyway? Only if you are sure the plan's fact is out of date.")
                 self.confirm.layout.display = "flex"
                 return

@@ -69,15 +69,18 @@ def interactive(df: Any, caption: str = "", **options: Any) -> Any:
     """An ``itables.widget.ITable`` for ``df`` (sortable, filterable, searchable in the browser, offline)."""
     from itables.widget import ITable
 
-    opts = {**_OPTIONS, **options}
-    if len(df) <= opts["pageLength"]:
-        opts.setdefault("paging", False)
-    return ITable(df, caption=caption, **opts)
+    return ITable(df, caption=caption, **{**_options(len(df)), **options})
+
+
+def _options(rows: int) -> dict[str, Any]:
+    """The shared options; no pages for a table that fits on one."""
+    return {**_OPTIONS, "paging": rows > _OPTIONS["pageLength"]}
 
 
 def update(table: Any, df: Any) -> None:
     """Replace a table's rows in place (the widget the notebook shows keeps its place)."""
-    table.update(df)
+    # All options again: on update itables drops columnDefs it did not get and escapes HTML unless allowed.
+    table.update(df, **_options(len(df)))
 
 
 def table_rows(table: Any) -> list[list[str]]:

@@ -52,6 +52,8 @@ class Workspace:
         self._catalog_given = catalog is not None
         self.catalog = catalog if catalog is not None else self._load_catalog()
         self._renderers: list[Callable[[], None]] = []
+        #: The widgets of the views shown so far, by name (for checks, and for the e2e suite's reading).
+        self.parts: dict[str, Any] = {}
         self.reload()
 
     # -- data -----------------------------------------------------------------------------------------------------
@@ -164,6 +166,7 @@ class Workspace:
                 banner_box.layout.display = "none"
 
         self._view(render)
+        self.parts.update(headline=headline, group_chart=chart, steps=steps, banner=banner, start=start)
         box = w.VBox([banner_box, headline, w.HBox([chart, steps])])
         box.add_class("mfakit-first-screen")
         return box
@@ -185,6 +188,7 @@ class Workspace:
 
         view = w.HTML()
         self._view(lambda: setattr(view, "value", grouped_view_html(self.rows)))
+        self.parts["grouped"] = view
         return view
 
     def _table(self, records: Callable[[], list[dict[str, Any]]], columns: dict[str, str],
@@ -194,6 +198,7 @@ class Workspace:
         html_cols = list(html_columns)
         table = interactive(frame(records(), columns, html_cols))
         table.add_class(css)
+        self.parts[css] = table
         self._renderers.append(lambda: update(table, frame(records(), columns, html_cols)))
         return table
 
@@ -218,6 +223,7 @@ class Workspace:
         line = w.HTML()
         line.add_class("mfakit-second-key")
         self._view(lambda: setattr(line, "value", f"<b>{safe.html(second_key_line(self.losses))}</b>"))
+        self.parts["second_key"] = line
         return w.VBox([table, line])
 
     def progress_view(self, last: int = 14) -> Any:
@@ -236,23 +242,27 @@ class Workspace:
             chart.value = figure_png(plot_states_over_time(state_timeline(self.inventory, self.catalog, last=last)))
 
         self._view(render)
+        self.parts.update(progress_chart=chart, groups=groups)
         return w.VBox([chart, groups])
 
     def record_widget(self) -> Any:
         from mfakit.notebook.record import RecordWidget
         widget = RecordWidget(self)
+        self.parts["record"] = widget
         self._renderers.append(widget.refresh)
         return widget.box
 
     def findings_widget(self) -> Any:
         from mfakit.notebook.findings import FindingsWidget
         widget = FindingsWidget(self)
+        self.parts["findings"] = widget
         self._renderers.append(widget.refresh)
         return widget.box
 
     def catalog_search(self, query: str = "") -> Any:
         from mfakit.notebook.search import CatalogSearch
         search = CatalogSearch(self, query)
+        self.parts["search"] = search
         self._renderers.append(search.refresh)
         return search.box
 

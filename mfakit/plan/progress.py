@@ -197,6 +197,7 @@ def plot_states_over_time(points: list[dict[str, Any]], today: date | None = Non
         delta = {s: points[-1].get(s, 0) - points[-2].get(s, 0) for s in CHART_STATES}
         moved = ", ".join(f"{'+' if v > 0 else ''}{v} {s}" for s, v in delta.items() if v)
         if moved:
+            moved = f"{'today' if points[-1]['date'] == today else points[-1]['date'].isoformat()}: {moved}"
             ax.annotate(moved, (xs[-1], bottom[-1]), xytext=(0, 4), textcoords="offset points", ha="right",
                         fontsize="small", fontweight="bold")
     ax.set_ylabel("accounts")
