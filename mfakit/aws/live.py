@@ -156,6 +156,30 @@ def _is_local(url: str | None) -> bool:
     return bool(url) and is_loopback(urlparse(str(url)).hostname or "")
 
 
+def _profile_endpoint(session: Any) -> str | None:
+    core = getattr(session, "_session", None)
+    value = os.environ.get("AWS_ENDPOINT_URL")
+    try:
+        value = (core.get_scoped_config() or {}).get("endpoint_url") or value if core is not None else value
+    except Exception:  # noqa: BLE001 - a profile botocore cannot read: boto3 reports it on first use
+        pass
+    return str(value) if value else None
+
+
+class _EndpointSession:
+    """A boto3 session whose clients go to ``endpoint`` (the admin profile's endpoint_url)."""
+
+    def __init__(self, session: Any, endpoint: str) -> None:
+        self._s, self._endpoint = session, endpoint
+
+    def client(self, name: str, **kwargs: Any) -> Any:
+        kwargs.setdefault("endpoint_url", self._endpoint)
+        return self._s.client(name, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._s, name)
+
+
 # -- the live target ------------------------------------------------------------------------------------
 class LiveTarget:
     """A real account reached through a named profile. Only built when the user asked for --live."""
@@ -171,7 +195,9 @@ class LiveTarget:
         self.admin = factory(profile_name=profile, region_name=region) if profile else factory(region_name=region)
         self.region = region or getattr(self.admin, "region_name", None) or "us-east-1"
         self.guide = guide
-        self.endpoint = self.admin.client("sts").meta.endpoint_url if session_factory is None else None
+        #: The profile's ``endpoint_url`` (botocore config), if any: sessions built from the user's keys must
+        #: reach the same endpoint, never the public one.
+        self.endpoint = _profile_endpoint(self.admin)
         #: A loopback endpoint (``mfakit aws serve``, set in the profile's config as ``endpoint_url``): no IAM
         #: propagation delay to wait for, and the next TOTP code is accepted at once (one step of drift),
         #: so ``sleep`` moves a clock offset instead of waiting.
@@ -179,8 +205,9 @@ class LiveTarget:
         self._offset = 0.0
 
     def session(self, key_id: str, secret: str, token: str | None = None) -> Any:
-        return self._factory(aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token,
+        sess = self._factory(aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token,
                              region_name=self.region)
+        return _EndpointSession(sess, self.endpoint) if self.endpoint else sess
 
     def now(self) -> float:
         return time.time() + self._offset
