@@ -83,6 +83,7 @@ class Inventory:
     text: str | None = field(default=None, repr=False, compare=False)
     fingerprint: str | None = field(default=None, repr=False, compare=False)
     baseline: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    baseline_title: str | None = field(default=None, repr=False, compare=False)
     spans: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     def find(self, ref: str) -> Account:

@@ -9,6 +9,7 @@ inventory and falls back to the full dump when it does not (an unusual layout, a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -95,3 +96,54 @@ def splice(old_text: str, old_spans: Spans, new_text: str, new_spans: Spans, cha
         out += new_lines[start:stop]
     out += old_lines[old_spans[old_order[-1]][1]:]
     return "".join(out)
+
+
+_ITEM = re.compile(r"( *)-( +)\S")
+
+
+def item_indent(text: str, spans: Spans) -> tuple[int, int] | None:
+    """(column of the ``-``, column of the item's first key) of the accounts' items, when all agree."""
+    lines = text.splitlines()
+    seen: set[tuple[int, int]] = set()
+    for start, _ in spans.values():
+        m = _ITEM.match(lines[start])
+        if not m:
+            return None
+        seen.add((len(m.group(1)), len(m.group(1)) + 1 + len(m.group(2))))
+    return seen.pop() if len(seen) == 1 else None
+
+
+def dumped_spans(text: str, ids: list[str], dash: int) -> Spans | None:
+    """The account spans of a text the kit's own dumper wrote (items at column ``dash``), found by reading the
+    lines: the dump's layout is known, so no second parse is needed. None when the count does not add up."""
+    lines = text.splitlines()
+    try:
+        first = next(i for i, ln in enumerate(lines) if ln.startswith("accounts:"))
+    except StopIteration:
+        return None
+    prefix = " " * dash + "-"
+    starts: list[int] = []
+    end = len(lines)
+    for i in range(first + 1, len(lines)):
+        ln = lines[i]
+        item = ln.startswith(prefix) and (len(ln) == len(prefix) or ln[len(prefix)] == " ")
+        if item:
+            starts.append(i)
+        elif ln and not ln[0].isspace() and not ln.startswith("#"):
+            end = i  # the next top-level key
+            break
+    if len(starts) != len(ids):
+        return None
+    return {ident: (start, stop) for ident, start, stop in zip(ids, starts, [*starts[1:], end])}
+
+
+def shifted(old_spans: Spans, new_spans: Spans, changed: set[str], kept_order: list[str]) -> Spans:
+    """The spans of the spliced text, computed from the pieces' lengths (no parse)."""
+    out: Spans = {}
+    line = min(s for s, _ in old_spans.values())
+    for ident in kept_order:
+        src = new_spans if ident in changed or ident not in old_spans else old_spans
+        start, stop = src[ident]
+        out[ident] = (line, line + stop - start)
+        line += stop - start
+    return out

@@ -12,11 +12,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from mfakit.config import resolve_path
 from mfakit.errors import InventoryError
-from mfakit.fileio import atomic_write, file_lock, fingerprint, real_target
 from mfakit.inventory.model import FACTOR_TYPES, Account, Change, Factor, Inventory
-from mfakit.inventory.splice import account_spans, splice
-from mfakit.inventory.writeback import to_document
-from mfakit.inventory.yamlio import dump_yaml, parse_yaml, read_bytes
+from mfakit.inventory.splice import account_spans
+from mfakit.inventory.yamlio import parse_yaml, read_bytes
 
 _ACCOUNT_FIELDS = {"id", "service", "account", "label", "group", "factors", "notes", "history"}
 _FACTOR_FIELDS = {"type", "where", "added", "note"}
@@ -246,6 +244,7 @@ def _parse_text(raw: bytes, path: Path) -> Inventory:
     inv.text = text
     inv.fingerprint = _fingerprint(raw)
     inv.baseline = {a.id: copy.deepcopy(a) for a in inv.accounts}
+    inv.baseline_title = inv.title
     inv.spans = account_spans(inv.doc, text)
     return inv
 
@@ -269,87 +268,6 @@ def new_inventory(path: str | Path | None = None, title: str = "") -> Inventory:
     return Inventory(accounts=[], path=resolve_path(path) if path else None, title=title, doc=doc)
 
 
-def _same_file(a: Path | None, b: Path) -> bool:
-    if a is None:
-        return False
-    try:
-        return real_target(a).resolve() == real_target(b).resolve()
-    except OSError:
-        return False
+from mfakit.inventory.save import save_inventory  # noqa: E402  (save builds on the loader above)
 
-
-def _normalize(a: Account) -> None:
-    """Trim what the loader trims, so the account in memory equals the one read back after a save."""
-    a.id, a.service, a.account, a.label = a.id.strip(), a.service.strip(), a.account.strip(), a.label.strip()
-    a.group, a.notes = a.group.strip() or "Other", a.notes.strip()
-    for f in a.factors:
-        f.where = (f.where or "").strip() or None
-
-
-def render(inv: Inventory, target: Path) -> tuple[str, Inventory]:
-    """The text to write for ``inv`` and its parsed check; only changed accounts' lines differ from the file.
-
-    The full round-trip dump is the reference; when the inventory was read from this file, the changed
-    accounts' lines are spliced into the text as read. Either text must parse back to exactly ``inv``'s
-    accounts and title, or nothing is written.
-    """
-    for a in inv.accounts:
-        _normalize(a)
-    changed = {a.id for a in inv.accounts if inv.baseline.get(a.id) != a}
-    doc = to_document(inv, changed if inv.baseline else None)
-    full = dump_yaml(doc)
-
-    def check(text: str) -> Inventory | None:
-        try:
-            parsed = _parse_text(text.encode("utf-8"), target)
-        except InventoryError:
-            return None
-        return parsed if parsed.accounts == inv.accounts and parsed.title == (inv.title or "") else None
-
-    if inv.text is not None and inv.spans:
-        full_spans = account_spans(parse_yaml(full, target, InventoryError), full)
-        if full_spans:
-            candidate = splice(inv.text, inv.spans, full, full_spans, changed)
-            checked = check(candidate) if candidate is not None else None
-            if checked is not None:
-                return candidate, checked
-    checked = check(full)
-    if checked is None:
-        try:  # say what is wrong with the written text when it does not even parse
-            _parse_text(full.encode("utf-8"), target)
-        except InventoryError as exc:
-            raise InventoryError(f"refusing to save: the written file would not load back ({exc.message})",
-                                 target) from None
-        raise InventoryError("refusing to save: the written file would not hold the same accounts", target)
-    return full, checked
-
-
-def save_inventory(inv: Inventory, path: str | Path | None = None) -> Path:
-    """Write the inventory atomically under an exclusive lock; returns the path written.
-
-    Refuses (one line) when the file changed on disk since ``inv`` was read from it, so a stale copy never
-    overwrites someone else's change; :func:`mfakit.inventory.update_inventory` does a whole locked
-    read-modify-write instead. A symlink is written through (the link stays). Only the changed accounts' lines
-    are rewritten; the text is checked to load back to the same accounts before it replaces the old file.
-    """
-    target = resolve_path(path) if path else inv.path
-    if target is None:
-        raise InventoryError("no file to save to (give a path)")
-    with file_lock(target):
-        if inv.fingerprint is not None and _same_file(inv.path, target):
-            current = fingerprint(target)
-            if current != inv.fingerprint:
-                raise InventoryError("the file changed on disk since it was read (another program saved it); "
-                                     "nothing was written — reload it and make the change again", target)
-        elif inv.text is not None:
-            inv.text, inv.spans = None, None  # read from another file: its line spans mean nothing here
-        text, written = render(inv, target)
-        if text == inv.text:
-            return target  # nothing changed: leave the file (and its time stamp) alone
-        atomic_write(target, text)
-    inv.path = target
-    inv.doc, inv.text, inv.fingerprint = written.doc, written.text, written.fingerprint
-    inv.baseline, inv.spans = written.baseline, written.spans
-    for mine, theirs in zip(inv.accounts, written.accounts):
-        mine.line = theirs.line
-    return target
+__all__ = ["load_inventory", "new_inventory", "parse_document", "save_inventory"]

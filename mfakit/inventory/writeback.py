@@ -137,6 +137,8 @@ def _sync_fields(a: Account, node: CommentedMap) -> None:
     else:
         new_seq = CommentedSeq(reused)
         if isinstance(old_factors, CommentedSeq):
+            if old_factors.fa.flow_style():
+                new_seq.fa.set_flow_style()  # a [flow, list] stays one
             old_pos = {id(o): i for i, o in enumerate(old_factors)}
             new_seq.ca.comment = old_factors.ca.comment
             for i, item in enumerate(reused):

@@ -33,10 +33,10 @@ _DIRECTIVE = re.compile(r"^%", re.M)
 _BRACKET_RUN = re.compile(r"(?:[\[{][\s,]*){%d}" % (MAX_DEPTH + 1))
 
 
-def _yaml() -> YAML:
+def _yaml(sequence: int = 4, offset: int = 2) -> YAML:
     y = YAML(typ="rt")
     y.preserve_quotes = True
-    y.indent(mapping=2, sequence=4, offset=2)
+    y.indent(mapping=2, sequence=sequence, offset=offset)
     y.width = 4096
     y.representer.ignore_aliases = lambda *args: True  # never write anchors/aliases for shared values
     return y
@@ -156,9 +156,11 @@ def parse_yaml(raw: bytes | str, path: Path, error: Callable[..., MfakitError]) 
         raise error(f"a value cannot be read ({type(exc).__name__}: {str(exc)[:120]})", path) from None
 
 
-def dump_yaml(doc: Any) -> str:
+def dump_yaml(doc: Any, sequence: int = 4, offset: int = 2) -> str:
+    """The round-trip document as text; ``sequence``/``offset`` are the block-sequence indents (the
+    ``-`` at ``offset``, the item's keys at ``sequence``), by default the kit's ``  - key`` style."""
     buf = io.StringIO()
-    _yaml().dump(doc, buf)
+    _yaml(sequence, offset).dump(doc, buf)
     return buf.getvalue()
 
 

@@ -159,12 +159,12 @@ def test_failed_verification_leaves_old_file(example_copy: Path, monkeypatch: py
     before = example_copy.read_bytes()
     inv = load_inventory(example_copy)
     inv.find("github").notes = "changed"
-    import mfakit.inventory.storage as storage
+    import mfakit.inventory.save as save
 
-    def broken_dump(doc):  # a writer bug that would drop entries
+    def broken_dump(doc, **kw):  # a writer bug that would drop entries
         return "version: 1\naccounts: []\n"
 
-    monkeypatch.setattr(storage, "dump_yaml", broken_dump)
+    monkeypatch.setattr(save, "dump_yaml", broken_dump)
     with pytest.raises(InventoryError, match="refusing to save"):
         save_inventory(inv)
     assert example_copy.read_bytes() == before
