@@ -47,26 +47,35 @@ def record(
     add: list[str] = typer.Option([], "--add", "-a", help='Factor to add, type[:where], e.g. security_key:"Titan 1".'),
     remove: list[str] = typer.Option([], "--remove", "-r", help="Factor to remove, type[:where], e.g. totp."),
     when: Optional[str] = typer.Option(None, "--date", help="Date of the change (YYYY-MM-DD, default today)."),
+    force: bool = typer.Option(False, "--force", help="Record a removal even when the service requires that "
+                                                       "factor or it is the account's last second factor."),
     inventory: Optional[Path] = INVENTORY_OPT,
     fmt: str = FORMAT_TABLE,
 ) -> None:
-    """Record a change (factor added or removed) on one account; saved atomically with its date."""
+    """Record a change (factor added or removed) on one account; saved atomically, under lock, with its date.
+
+    A removal the service forbids (its required backup, TOTP where it cannot go, the last second factor) is
+    refused with the fact and its source, unless --force. The bundled example is never written unless named
+    with --inventory: run `mfakit init` first.
+    """
     from datetime import date
 
     from mfakit.catalog import load_catalog
-    from mfakit.config import describe_inventory, resolve_inventory
+    from mfakit.config import describe_inventory, writable_inventory
     from mfakit.errors import InventoryError
     from mfakit.inventory import load_inventory, record_change
     from mfakit.plan import plan_account
+    from mfakit.safe import terminal
 
     fmt = _check_format(fmt)
-    path = resolve_inventory(inventory)
-    inv = load_inventory(path)
+    path = writable_inventory(inventory)
     try:
         day = date.fromisoformat(when) if when else None
     except ValueError:
         raise InventoryError(f"--date '{when}' is not a date (YYYY-MM-DD)", path) from None
-    made = record_change(inv, account, add=add, remove=remove, when=day)
+    inv = load_inventory(path)
+    # record_change holds the file's lock from a fresh read to the save: concurrent records all land
+    made = record_change(inv, account, add=add, remove=remove, when=day, force=force)
     acc = inv.find(account)
     row = plan_account(acc, load_catalog().match(acc.service, account=acc.account))
     result = {"account": acc.id, "changes": [{"date": c.date, "op": c.op, "type": c.type, "where": c.where}
@@ -77,11 +86,12 @@ def record(
         emit_json(result)
         return
     banner(f"inventory: {describe_inventory(path)}", False)
+    name = terminal(acc.display)
     if not made:
-        out().print(f"{acc.display}: nothing changed (already recorded)")
+        out().print(f"{name}: nothing changed (already recorded)")
     for c in made:
-        out().print(f"{c.date} {acc.display}: {c.op} {c.type}" + (f" ({c.where})" if c.where else ""))
-    out().print(f"{acc.display} is now [{_STATE_STYLE[row.state]}]{row.state}[/]: {row.next_step}")
+        out().print(f"{c.date} {name}: {c.op} {c.type}" + (f" ({terminal(c.where)})" if c.where else ""))
+    out().print(f"{name} is now [{_STATE_STYLE[row.state]}]{row.state}[/]: {terminal(row.next_step)}")
 
 
 def register(app: typer.Typer) -> None:
