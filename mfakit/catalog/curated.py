@@ -31,14 +31,17 @@ def _parse_yaml(path: Path, text: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from mfakit.catalog.textguard import precheck_text
+
+    precheck_text(text, path)
     try:
         return YAML(typ="safe", pure=True).load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise CatalogError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
-    except (ValueError, TypeError, RecursionError) as exc:  # e.g. a timestamp like 2026-02-30
-        raise CatalogError(f"invalid YAML value: {exc}", path) from None
+    except (ValueError, TypeError, RecursionError, OverflowError) as exc:  # e.g. a timestamp like 2026-02-30
+        raise CatalogError(f"invalid YAML value: {str(exc).splitlines()[0][:120]}", path) from None
 
 
 def _to_jsonable(obj: Any) -> Any:

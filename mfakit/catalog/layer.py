@@ -15,6 +15,7 @@ from typing import Any
 from mfakit import config
 from mfakit.catalog import passkeys_directory, twofa_directory
 from mfakit.catalog.model import Fact, Service
+from mfakit.catalog.textguard import precheck_text
 from mfakit.errors import CatalogError
 
 LAYER_VERSION = 1
@@ -81,14 +82,19 @@ def read_catalog_file(path: Path, as_of: str | None = None) -> tuple[str, list[S
     except OSError as exc:
         raise CatalogError(f"cannot read the file ({exc.strerror or exc})", path) from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CatalogError(f"not UTF-8 text (byte {exc.start})", path) from None
+    precheck_text(text, path, block=False)  # a 5000-digit number or 100,000 nested brackets: refused in linear time
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CatalogError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", path, exc.lineno) \
             from None
     except RecursionError:
         raise CatalogError("JSON nested too deeply", path) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise CatalogError(f"invalid JSON value: {str(exc).splitlines()[0][:100]}", path) from None
     if as_of is None:
         as_of = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc).date().isoformat()
     else:

@@ -1,4 +1,9 @@
-"""``mfakit catalog``: show a service's facts with their provenance, list services, refresh from public catalogs."""
+"""``mfakit catalog``: show a service's facts with their provenance, list and match services, refresh from public
+catalogs, and record your own findings (``set`` / ``unset`` / ``add``) in the personal layer.
+
+Every name printed here comes from data (catalog files, the user's own file) and goes through
+:mod:`mfakit.safe`: ``safe.terminal`` inside rich markup, ``safe.plain`` where no markup is parsed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+
+from mfakit import safe
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -25,6 +32,18 @@ def _fact_json(fact: Any) -> dict[str, Any] | None:
     return {"value": fact.value, "origin": fact.origin, "source": fact.source, "as_of": fact.as_of}
 
 
+def _overridden(svc: Any) -> dict[str, list[dict[str, Any]]]:
+    """Every fact a higher layer replaced, per key: what your finding replaced, and what curated replaced."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key, fact in sorted(svc.personal_overrides.items()):
+        out.setdefault(key, []).append(_fact_json(fact))  # type: ignore[arg-type]
+    for key, fact in sorted(svc.overridden.items()):
+        item = _fact_json(fact)
+        if item not in out.get(key, []):
+            out.setdefault(key, []).append(item)  # type: ignore[arg-type]
+    return out
+
+
 def service_json(svc: Any) -> dict[str, Any]:
     """Everything the catalog knows about a service, every fact with origin, source and as_of."""
     from mfakit.catalog.model import CAPABILITIES
@@ -40,6 +59,7 @@ def service_json(svc: Any) -> dict[str, Any]:
             **{f"extra.{k}": _fact_json(v) for k, v in sorted(svc.extra.items())},
         },
         "overridden_by_curated": {k: _fact_json(v) for k, v in sorted(svc.overridden.items())},
+        "overridden": _overridden(svc),
         "notes": svc.notes,
     }
 
@@ -75,12 +95,13 @@ def show(
         emit_json(data)
         return
     con = out()
-    realm = f"  realm: {svc.realm}" if svc.realm else ""
-    con.print(f"[bold]{svc.name}[/bold] ({svc.id}; {svc.origin}){realm}")
-    con.print(f"domains: {', '.join(svc.domains) or '-'}")
+    t = safe.terminal
+    realm = f"  realm: {t(svc.realm)}" if svc.realm else ""
+    con.print(f"[bold]{t(svc.name)}[/bold] ({t(svc.id)}; {t(svc.origin)}){realm}")
+    con.print(f"domains: {t(', '.join(svc.domains)) or '-'}")
     if svc.aliases:
-        con.print(f"aliases: {', '.join(svc.aliases)}")
-    con.print(f"key-only: [bold]{svc.key_only_value}[/bold]   key or passkey usable: "
+        con.print(f"aliases: {t(', '.join(svc.aliases))}")
+    con.print(f"key-only: [bold]{t(svc.key_only_value)}[/bold]   key or passkey usable: "
               f"{_value_text(svc.key_support) if svc.key_support is not None else 'unknown'}")
     table = Table(show_lines=False, header_style="bold")
     for col in ("fact", "value", "origin", "as of", "source"):
@@ -90,13 +111,16 @@ def show(
             if key.startswith("supports.") or key in ("key_only", "backups_required"):
                 table.add_row(key, "unknown", "-", "-", "-")
             continue
-        table.add_row(key, _value_text(fact["value"]), fact["origin"], fact["as_of"], fact["source"])
-    for key, fact in data["overridden_by_curated"].items():
-        table.add_row(f"{key} (overridden)", _value_text(fact["value"]), fact["origin"], fact["as_of"],
-                      fact["source"])
+        table.add_row(t(key), t(_value_text(fact["value"])), t(fact["origin"]), t(fact["as_of"]), t(fact["source"]))
     con.print(table)
+    if data["overridden"]:
+        con.print("overridden by a higher layer (personal > curated > imported):")
+        for key, facts in data["overridden"].items():
+            for fact in facts:
+                con.print(f"  {t(key)}: {t(_value_text(fact['value']))} ({t(fact['origin'])}, {t(fact['as_of'])}; "
+                          f"{t(fact['source'])})")
     if svc.notes:
-        con.print(f"notes: {svc.notes}")
+        con.print(f"notes: {t(svc.notes)}")
 
 
 @app.command("list")
@@ -112,7 +136,7 @@ def list_services(
 
     fmt = _check_format(fmt)
     catalog = load_catalog(include_imported=all_services)
-    rows = [s for s in catalog.services.values() if all_services or s.origin == "curated"]
+    rows = [s for s in catalog.services.values() if all_services or s.origin in ("curated", "personal")]
     if fmt == "json":
         emit_json([{"id": s.id, "name": s.name, "origin": s.origin, "realm": s.realm, "category": s.category,
                     "key_support": s.key_support, "key_only": s.key_only_value} for s in rows])
@@ -120,9 +144,10 @@ def list_services(
     table = Table(header_style="bold")
     for col in ("id", "name", "realm", "category", "key usable", "key-only", "origin"):
         table.add_column(col)
+    t = safe.terminal
     for s in rows:
         ks = "unknown" if s.key_support is None else _value_text(s.key_support)
-        table.add_row(s.id, s.name, s.realm or "", s.category, ks, s.key_only_value, s.origin)
+        table.add_row(t(s.id), t(s.name), t(s.realm or ""), t(s.category), ks, t(s.key_only_value), t(s.origin))
     out().print(table)
     out().print(f"{len(rows)} service(s)")
 
@@ -145,12 +170,15 @@ def match(
     if fmt == "json":
         emit_json(data)
         return
+    t = safe.terminal
     if m.service:
-        out().print(f"{name!r} → {m.service.id} ({m.service.name}) by {m.how}")
+        out().print(f"{t(repr(name))} → {t(m.service.id)} ({t(m.service.name)}) by {m.how}")
     elif m.candidates:
-        out().print(f"{name!r} is not certain ({m.how}): candidates {', '.join(m.candidates)}")
+        out().print(f"{t(repr(name))} is not certain ({m.how}): candidates {t(', '.join(m.candidates))}")
+    elif m.how == "tenant":
+        out().print(f"{t(repr(name))}: a sign-in tenant of a shared provider, not the provider; no service matches")
     else:
-        out().print(f"{name!r}: no service in the catalog matches")
+        out().print(f"{t(repr(name))}: no service in the catalog matches")
 
 
 @app.command("refresh")
@@ -176,10 +204,10 @@ def refresh(
     for col in ("file", "catalog", "entries", "as of"):
         table.add_column(col, overflow="fold")
     for f in summary.files:
-        table.add_row(f["file"], f["kind"], str(f["entries"]), f["as_of"])
+        table.add_row(safe.terminal(f["file"]), f["kind"], str(f["entries"]), f["as_of"])
     con.print(table)
     per = ", ".join(f"{k}: {v}" for k, v in summary.entries_per_source.items())
-    con.print(f"layer written: {summary.layer}")
+    con.print(f"layer written: {safe.terminal(summary.layer)}")
     con.print(f"entries per source: {per}")
     con.print(f"services: {summary.services_total} ({summary.curated_services} curated, "
               f"{summary.imported_only_services} known only from public catalogs); "
@@ -188,6 +216,91 @@ def refresh(
     if summary.curated_overrides:
         con.print("curated facts that overrode a different imported fact:")
         for sid, keys in summary.curated_overrides.items():
-            con.print(f"  {sid}: {', '.join(keys)}")
+            con.print(f"  {safe.terminal(sid)}: {', '.join(keys)}")
     else:
         con.print("no curated fact disagreed with an imported one")
+
+
+# --- your own findings: the personal layer -----------------------------------------------------------------
+
+def _parse_assignments(items: list[str]) -> dict[str, str]:
+    from mfakit.catalog.personal import fact_name
+    from mfakit.errors import CatalogError
+
+    facts: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise CatalogError(f"{item!r}: write FACT=VALUE (e.g. key_only=yes, security_key=no)")
+        name, value = item.split("=", 1)
+        fact_name(name)  # unknown fact → one line with "did you mean"
+        facts[name.strip()] = value.strip()
+    return facts
+
+
+def _personal_path() -> Path:
+    from mfakit.catalog.personal import personal_catalog_path
+
+    return personal_catalog_path()
+
+
+def _shown(path: Path) -> str:
+    from mfakit import config
+
+    try:
+        return str(path.resolve().relative_to(Path(config.PROJ_ROOT).resolve()))
+    except ValueError:
+        return str(path)
+
+
+@app.command("set")
+def set_cmd(
+    service: str = typer.Argument(..., help="Service id, name or domain (see 'mfakit catalog list')."),
+    facts: list[str] = typer.Argument(..., help="FACT=VALUE...: a capability (totp, sms, email, push, security_key, "
+                                            "passkey_2fa, passkey_login) = yes/no; key_only = yes/no/unknown; "
+                                            "backups_required = a comma list; notes = text; "
+                                            "key_support = security_key/passkey/both/none."),
+    source: Optional[str] = typer.Option(None, "--source", help="Where you found it (default: 'you, DATE')."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date of the finding, YYYY-MM-DD (default: today)."),
+) -> None:
+    """Record your own findings about a service (data/private/catalog.yaml); they win over every catalog."""
+    from mfakit.catalog import load_catalog
+    from mfakit.catalog.personal import set_facts
+    from mfakit.cli.output import out
+
+    parsed = _parse_assignments(facts)
+    path = _personal_path()
+    set_facts(service, parsed, source=source, as_of=as_of, path=path)
+    svc = load_catalog(personal_path=path).find(service)
+    out().print(f"{safe.terminal(svc.name)} ({safe.terminal(svc.id)}): recorded "
+                f"{safe.terminal(', '.join(facts))} in {safe.terminal(_shown(path))}")
+
+
+@app.command("unset")
+def unset_cmd(
+    service: str = typer.Argument(..., help="Service id, name or domain."),
+    facts: list[str] = typer.Argument(..., help="Fact names to forget (the catalogs' facts show again)."),
+) -> None:
+    """Forget some of your own findings about a service."""
+    from mfakit.catalog.personal import unset_facts
+    from mfakit.cli.output import out
+
+    path = _personal_path()
+    unset_facts(service, list(facts), path=path)
+    out().print(f"{safe.terminal(service)}: forgot {safe.terminal(', '.join(facts))} in "
+                f"{safe.terminal(_shown(path))}")
+
+
+@app.command("add")
+def add_cmd(
+    name: str = typer.Argument(..., help="The service's name, e.g. 'Example Corp VPN'."),
+    domains: list[str] = typer.Option([], "--domain", help="A domain of the service (repeatable)."),
+    aliases: list[str] = typer.Option([], "--alias", help="Another name accounts may use for it (repeatable)."),
+) -> None:
+    """Add a service no catalog knows to your personal catalog; then record facts with 'catalog set'."""
+    from mfakit.catalog.personal import add_service
+    from mfakit.cli.output import out
+
+    path = _personal_path()
+    sid = add_service(name, domains=list(domains), aliases=list(aliases), path=path)
+    out().print(f"added {safe.terminal(name)} as {safe.terminal(sid)} in {safe.terminal(_shown(path))}; next: "
+                f"mfakit catalog set {safe.terminal(sid)} key_support=ANSWER (security_key, passkey, both or none)")
