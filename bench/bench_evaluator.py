@@ -107,6 +107,11 @@ def main() -> int:
     aws_cps = compile_policies([("forced-mfa-aws", forced_mfa_policy("aws"))] + policies[1:])
     aws_rate, _ = rate(lambda a, r, c: evaluate(aws_cps, a, r, c).decision, reqs, 0.5)
     print(f"mfakit evaluator, AWS example (${{aws:username}} variables): {aws_rate:,.0f} decisions/s")
+    dict_rate, dict_dec = rate(lambda a, r, c: evaluate(policies, a, r, c).decision, reqs)
+    assert dict_dec == kit_dec, "evaluate() on plain dicts must decide as the compiled path does"
+    print(f"evaluate() on plain policy dicts (compiled policies cached by content): {dict_rate:,.0f} decisions/s; "
+          f"compiled path {kit_rate:,.0f}/s; ratio {kit_rate / dict_rate:.2f}x (target <= 2x) "
+          f"{'OK' if kit_rate / dict_rate <= 2 else 'OVER'}")
 
     pm, why = load_pmapper()
     if pm is None:

@@ -231,3 +231,20 @@ def test_error_names_sid() -> None:
                                                    "Resource": "*", "Condition": {"Boool": {"a": "b"}}}]}
     with pytest.raises(PolicyError, match=r"p: statement 1 \(Sid Broken\): unknown condition operator 'Boool'"):
         evaluate([("p", json.dumps(doc))], "s3:GetObject", "*")
+
+
+def test_evaluate_on_plain_dicts_caches_by_content_not_by_identity():
+    """evaluate() with plain dicts reuses a compilation only while the content is equal."""
+    from mfakit.aws.evaluator import evaluate as ev
+    from mfakit.aws.evaluator import cache
+
+    cache.clear()
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    pols = [("p", doc)]
+    assert ev(pols, "s3:GetObject", "*").decision == "allowed"
+    first = cache._LAST[2]
+    assert ev(pols, "s3:GetObject", "*").decision == "allowed" and cache._LAST[2] is first  # reused
+    doc["Statement"][0]["Effect"] = "Deny"  # changed in place: must not answer from the old compilation
+    assert ev(pols, "s3:GetObject", "*").decision == "explicitDeny"
+    doc["Statement"][0]["Effect"] = "Allow"
+    assert ev([("p", doc)], "s3:GetObject", "*").decision == "allowed"  # a new list, equal content

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence, Union
 
+from mfakit.aws.evaluator.cache import cached_compile
 from mfakit.aws.evaluator.compile import CompiledPolicySet, compile_policies, compile_policy
 from mfakit.aws.evaluator.conditions import ConditionCheck
 from mfakit.aws.evaluator.explain import EvalResult, StatementMatch
@@ -24,8 +25,9 @@ _EMPTY: dict[str, Any] = {}
 
 def evaluate(policies: Union[Sequence[Any], CompiledPolicySet, Any], action: str, resource: str,
              context: Mapping[str, Union[str, list[str]]] | None = None) -> EvalResult:
-    """Decide one request against identity policies (compiled on the fly unless a CompiledPolicySet is given)."""
-    cps = policies if isinstance(policies, CompiledPolicySet) else compile_policies(policies)
+    """Decide one request against identity policies. Plain policies (dicts, JSON text, (name, document)
+    pairs) are compiled once and cached by content (:mod:`mfakit.aws.evaluator.cache`)."""
+    cps = policies if isinstance(policies, CompiledPolicySet) else cached_compile(policies, compile_policies)
     if not isinstance(action, str) or not isinstance(resource, str):
         raise PolicyError(f"action and resource must be strings, got {action!r} and {resource!r}")
     a = action.lower()
