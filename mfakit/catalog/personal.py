@@ -161,10 +161,30 @@ def check_date(text: Any, what: str = "as_of") -> str:
 
 # --- reading ---------------------------------------------------------------------------------------------
 
+_CONSTRUCTOR: Any = None
+
+
+def _dates_as_text() -> Any:
+    """A round-trip constructor (a subclass: add_constructor on ruamel's own class would change every loader)
+    that keeps dates as text, validated by check_date with a clear message ("2024-06-31 is not a real date")."""
+    global _CONSTRUCTOR
+    if _CONSTRUCTOR is None:
+        from ruamel.yaml.constructor import RoundTripConstructor
+
+        class DatesAsText(RoundTripConstructor):  # type: ignore[misc]
+            pass
+
+        DatesAsText.add_constructor("tag:yaml.org,2002:timestamp",
+                                    lambda c, node: c.construct_scalar(node))
+        _CONSTRUCTOR = DatesAsText
+    return _CONSTRUCTOR
+
+
 def _yaml() -> Any:
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")
+    y.Constructor = _dates_as_text()
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096
