@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CATALOGS = ROOT.parent / "shared" / "fixtures" / "catalogs"
 FILES = ["2fa-directory-api-v3-all.json", "passkeys-directory-api-v1-all.json"]
+FILES_V4 = ["2fa-directory-api-v4-all.json", "passkeys-directory-api-v1-all.json"]
 
 
 def _fullwidth(text: str) -> str:
@@ -66,13 +67,22 @@ def main() -> int:
     if not all((CATALOGS / f).is_file() for f in FILES):
         print(f"../shared/fixtures/catalogs is absent ({CATALOGS}); nothing to measure.")
         return 0
+    code = 0
+    for files in (FILES, FILES_V4):
+        if all((CATALOGS / f).is_file() for f in files):
+            print(f"== {files[0]}")
+            code |= measure(files)
+    return code
+
+
+def measure(files: list[str]) -> int:
     from mfakit.catalog import load_catalog
     from mfakit.catalog.refresh import refresh
 
     with tempfile.TemporaryDirectory() as tmp:
         cat_dir = Path(tmp)
         t0 = time.perf_counter()
-        summary = refresh([CATALOGS / f for f in FILES], as_of="2026-08-05", catalog_dir=cat_dir)
+        summary = refresh([CATALOGS / f for f in files], as_of="2026-08-05", catalog_dir=cat_dir)
         t_refresh = time.perf_counter() - t0
         inventory = make_inventory(load_catalog(catalog_dir=cat_dir))
 
