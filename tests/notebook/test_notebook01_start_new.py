@@ -1,5 +1,5 @@
 """Notebook 01 with a relative START_NEW, run from notebooks/ as JupyterLab runs it: the file lands in the
-project's data/private/, and the notebook saved WITH its outputs leaves `git status` clean (nbstripout filter).
+project's data/private/, and the notebook saved WITH its outputs changes nothing git would commit (nbstripout).
 
 The kernel gets ``MFAKIT_DATA_DIR`` pointing at a temporary copy of the data folder, so ``data/...`` means that
 copy and the real ``data/private`` is never touched.
@@ -7,14 +7,17 @@ copy and the real ``data/private`` is never touched.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from e2e_git import filter_installed, outputs_reach_git  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "01-inventory.ipynb"
@@ -22,14 +25,6 @@ NOTEBOOK = ROOT / "notebooks" / "01-inventory.ipynb"
 
 def _git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-
-
-def _filter_installed() -> bool:
-    try:
-        attr = _git("check-attr", "filter", "--", "notebooks/01-inventory.ipynb")
-        return "nbstripout" in attr and bool(_git("config", "--get", "filter.nbstripout.clean").strip())
-    except (subprocess.CalledProcessError, FileNotFoundError):
-        return False
 
 
 def _private_listing() -> list[str]:
@@ -44,7 +39,6 @@ def test_relative_start_new_lands_in_data_private_and_git_stays_clean(tmp_path: 
     monkeypatch.setenv("MFAKIT_PERSONAL_CATALOG", str(data / "private" / "catalog.yaml"))
     monkeypatch.delenv("MFAKIT_INVENTORY", raising=False)
     real_private_before = _private_listing()
-    original = NOTEBOOK.read_bytes()
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
@@ -62,16 +56,13 @@ def test_relative_start_new_lands_in_data_private_and_git_stays_clean(tmp_path: 
     assert "Traceback" not in shown
     assert _private_listing() == real_private_before, "the real data/private was touched"
 
-    if not _filter_installed():
+    if not filter_installed():
         pytest.skip("the nbstripout git filter is not installed here (make setup installs it)")
     # Saved WITH outputs, as JupyterLab's autosave would, after the parameter is put back (an edited parameter
     # is a real change a person may commit; outputs are what must never reach git).
     params.source = params.source.replace('START_NEW = "data/private/inventory.yaml"', "START_NEW = None", 1)
-    try:
-        nbformat.write(nb, NOTEBOOK)
-        assert any(c.get("outputs") for c in nbformat.read(NOTEBOOK, as_version=4).cells)
-        status = _git("status", "--porcelain", "--", "notebooks/01-inventory.ipynb", "data/")
-        assert status == "", f"git sees the outputs or data files:\n{status}"
-    finally:
-        NOTEBOOK.write_bytes(original)
-        os.utime(NOTEBOOK)
+    saved = nbformat.writes(nb).encode()
+    assert "output_type" in saved.decode()
+    problem = outputs_reach_git(NOTEBOOK.read_bytes(), saved, NOTEBOOK.name, tmp_path)
+    assert problem == "", problem
+    assert _git("status", "--porcelain", "--", "data/") == "", "data/ must stay clean in the real checkout"
