@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from mfakit.importers.common import fail, make_record, secret_bytes
+from mfakit.importers.kdf import check_scrypt
 from mfakit.importers.record import Collector
 
 PasswordProvider = Callable[[Path], str]
-#: scrypt bounds: Aegis uses n=2^15, r=8, p=1; a hostile file must not make us allocate gigabytes.
-_MAX_N, _MAX_R, _MAX_P = 2**20, 16, 4
+#: Password slots tried at most (Aegis writes one; each costs a scrypt run — bounds in mfakit.importers.kdf).
+MAX_PASSWORD_SLOTS = 3
 
 
 def looks_like(doc: Any) -> bool:
@@ -51,11 +52,8 @@ def _decrypt(doc: dict[str, Any], path: Path, password_provider: PasswordProvide
     password = password_provider(path).encode("utf-8")
     try:
         master = None
-        for slot in pw_slots:
-            n, r, p = slot.get("n"), slot.get("r"), slot.get("p")
-            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (n, r, p)) or not (
-                    1 < n <= _MAX_N and n & (n - 1) == 0 and 0 < r <= _MAX_R and 0 < p <= _MAX_P):
-                raise fail(path, "Aegis vault: scrypt parameters out of range (damaged or hostile header)")
+        for slot in pw_slots[:MAX_PASSWORD_SLOTS]:
+            n, r, p = check_scrypt(slot.get("n"), slot.get("r"), slot.get("p"), path=path, what="Aegis vault")
             salt = _hex(slot.get("salt"), "slot salt", path)
             kp = slot.get("key_params") if isinstance(slot.get("key_params"), dict) else {}
             wrapped = _hex(slot.get("key"), "slot key", path)
@@ -72,7 +70,8 @@ def _decrypt(doc: dict[str, Any], path: Path, password_provider: PasswordProvide
     finally:
         del password
     if master is None:
-        raise fail(path, "wrong password (no password slot of the Aegis vault opens with it)")
+        tried = f" (the first {MAX_PASSWORD_SLOTS} of {len(pw_slots)} were tried)" if len(pw_slots) > MAX_PASSWORD_SLOTS else ""
+        raise fail(path, f"wrong password (no password slot of the Aegis vault opens with it{tried})")
     try:
         plain = AESGCM(master).decrypt(nonce, ciphertext + tag, None)
     except (InvalidTag, ValueError):
@@ -102,7 +101,9 @@ def parse_aegis(doc: dict[str, Any], path: Path, col: Collector,
             group_names[g["uuid"]] = g["name"]
     for i, e in enumerate(db["entries"], start=1):
         if not isinstance(e, dict) or not isinstance(e.get("info"), dict):
-            raise fail(path, f"Aegis entry #{i}: not an object with 'info'")
+            col.skip(f"Aegis entry #{i}", e.get("issuer") if isinstance(e, dict) else None,
+                     "not an object with 'info'")
+            continue
         info = e["info"]
         groups: list[str] = []
         if isinstance(e.get("group"), str):
@@ -116,8 +117,9 @@ def parse_aegis(doc: dict[str, Any], path: Path, col: Collector,
             record = make_record(issuer=e.get("issuer"), account=e.get("name"), otp_type=otp_type,
                                  algorithm=info.get("algo"), digits=info.get("digits"), period=info.get("period"),
                                  counter=info.get("counter"), fmt="aegis", groups=tuple(groups), source=str(path))
-        except ValueError as exc:
-            raise fail(path, f"Aegis entry #{i}: {exc}") from None
+        except (ValueError, TypeError) as exc:
+            col.skip(f"Aegis entry #{i}", e.get("issuer"), str(exc))
+            continue
         col.add(record, secret)
         del secret
     return "aegis"

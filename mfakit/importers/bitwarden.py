@@ -5,15 +5,19 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from mfakit.importers.common import fail, make_record, secret_bytes
 from mfakit.importers.otpauth_uri import parse_key_uri
 from mfakit.importers.record import Collector
 
+PasswordProvider = Callable[[Path], str]
+
 
 def looks_like(doc: Any) -> bool:
-    return isinstance(doc, dict) and isinstance(doc.get("items"), list) and "encrypted" in doc
+    """Unencrypted (``items``), password-protected (``data`` + ``kdfType``) or account-restricted exports."""
+    return isinstance(doc, dict) and "encrypted" in doc and (
+        isinstance(doc.get("items"), list) or "data" in doc or "kdfType" in doc or "passwordProtected" in doc)
 
 
 def looks_like_csv(text: str) -> bool:
@@ -39,26 +43,36 @@ def _add(totp: str, name: str, username: str, groups: tuple[str, ...], where: st
             secret = secret_bytes(value, "totp")
             record = make_record(issuer=name, account=username, fmt="bitwarden", groups=groups, source=str(path))
     except ValueError as exc:
-        raise fail(path, f"{where}: TOTP field: {exc}") from None
+        col.skip(where, name, f"TOTP field: {exc}")
+        return
     col.add(record, secret)
     del secret
 
 
-def parse_bitwarden_json(doc: dict[str, Any], path: Path, col: Collector) -> str:
+def parse_bitwarden_json(doc: dict[str, Any], path: Path, col: Collector,
+                         password_provider: PasswordProvider | None = None) -> str:
     if doc.get("encrypted") is True:
-        raise fail(path, "this Bitwarden export is password-protected; export it again as unencrypted JSON "
-                         "(and delete that file after importing)")
+        from mfakit.importers.bitwarden_crypto import decrypt
+
+        vault = decrypt(doc, path, password_provider)
+        if not isinstance(vault, dict) or not isinstance(vault.get("items"), list):
+            raise fail(path, "Bitwarden password-protected export: the decrypted vault has no 'items' list")
+        doc = vault
+    if not isinstance(doc.get("items"), list):
+        raise fail(path, "Bitwarden export: 'items' is missing or not a list")
     raw_folders = doc.get("folders") if isinstance(doc.get("folders"), list) else []
     folders = {f["id"]: f["name"] for f in raw_folders
                if isinstance(f, dict) and isinstance(f.get("id"), str) and isinstance(f.get("name"), str)}
     for i, item in enumerate(doc["items"], start=1):
         if not isinstance(item, dict):
-            raise fail(path, f"Bitwarden item #{i}: not an object")
+            col.skip(f"Bitwarden item #{i}", None, "not an object")
+            continue
         login = item.get("login")
         if not isinstance(login, dict) or not login.get("totp"):
             continue
         if not isinstance(login["totp"], str):
-            raise fail(path, f"Bitwarden item #{i}: the TOTP field is not text")
+            col.skip(f"Bitwarden item #{i}", item.get("name"), "the TOTP field is not text")
+            continue
         name = item.get("name") if isinstance(item.get("name"), str) else ""
         username = login.get("username") if isinstance(login.get("username"), str) else ""
         folder = folders.get(item["folderId"]) if isinstance(item.get("folderId"), str) else None

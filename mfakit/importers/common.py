@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mfakit.errors import ImportFormatError
-from mfakit.importers.record import ALGORITHMS, OtpRecord
+from mfakit.importers.record import OtpRecord
 
 #: Largest export accepted (a vault of thousands of accounts is a few MB; screenshots a few MB more).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -50,24 +50,28 @@ def decode_text(data: bytes, path: Path) -> str:
         raise ImportFormatError(f"not UTF-8 text (byte {exc.start}); is this really an export?", path) from None
 
 
-def base32_secret(text: Any) -> bytes:
-    """Decode a Base32 secret as apps write it (padded or not, lower case, spaces); ValueError if it is not one.
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_B32_SET = frozenset(_B32)
 
-    The ValueError carries no part of the value.
+
+def base32_secret(text: Any) -> bytes:
+    """Decode a Base32 secret the way authenticator apps do; ValueError (naming no value) if it is not one.
+
+    Case, spaces, dashes and ``=`` padding are tolerated; only whole characters count and the trailing partial
+    bits are ignored, so a hand-typed 17-character secret gives 10 bytes (as 2FAS, Ente and Bitwarden read it).
     """
     if not isinstance(text, str):
         raise ValueError("secret is not text")
     cleaned = "".join(text.split()).replace("-", "").upper().rstrip("=")
     if not cleaned:
         raise ValueError("secret is empty")
-    cleaned += "=" * (-len(cleaned) % 8)
-    try:
-        raw = base64.b32decode(cleaned)
-    except (binascii.Error, ValueError):
-        raise ValueError("secret is not Base32") from None
-    if not raw:
-        raise ValueError("secret is empty")
-    return raw
+    if not _B32_SET.issuperset(cleaned):
+        raise ValueError("secret is not Base32")
+    nbytes = len(cleaned) * 5 // 8
+    if nbytes == 0:
+        raise ValueError("secret is too short")
+    padded = cleaned + "A" * (-len(cleaned) % 8)
+    return base64.b32decode(padded)[:nbytes]
 
 
 def secret_bytes(text: Any, otp_type: str) -> bytes:
@@ -85,11 +89,16 @@ def norm_type(raw: Any) -> str:
 
 
 def norm_algorithm(raw: Any) -> str:
-    """``sha256`` / ``HmacSHA256`` / ``SHA-256`` → ``SHA256``; empty → SHA1; unknown → ValueError."""
-    a = str(raw or "SHA1").strip().upper().replace("-", "").replace("HMAC", "")
+    """``sha256`` / ``HmacSHA256`` / ``SHA-256`` → ``SHA256``; empty → SHA1; any other short name is kept as written.
+
+    mfakit never computes a code, so an algorithm it does not know (SHA384, GOST…) is metadata like any other.
+    """
+    if raw is not None and not isinstance(raw, str):
+        raise ValueError("'algorithm' is not text")
+    a = str(raw or "SHA1").strip().upper().replace("-", "").replace("_", "").replace("HMAC", "")
     a = a or "SHA1"
-    if a not in ALGORITHMS:
-        raise ValueError("unknown algorithm")
+    if len(a) > 16 or not a.isascii() or not a.isalnum():
+        raise ValueError("'algorithm' is not an algorithm name")
     return a
 
 
@@ -116,11 +125,13 @@ def make_record(*, issuer: Any, account: Any, otp_type: Any = "totp", algorithm:
     if account is not None and not isinstance(account, str):
         raise ValueError("'account' is not text")
     d = as_int(digits, "digits", 1, 12) if digits not in (None, "") else _DEFAULT_DIGITS.get(t, 6)
+    if len(t) > 16 or not t.isascii() or not t.isalnum():
+        raise ValueError("'type' is not an OTP kind")
     if t == "hotp":
         p = None
         c = as_int(counter, "counter", 0, 2**64 - 1) if counter not in (None, "") else 0
     else:
-        p = as_int(period, "period", 1, 86400) if period not in (None, "", 0) else 30
+        p = as_int(period, "period", 1, 86400) if period not in (None, "") else 30
         c = None
     return OtpRecord(
         issuer=(issuer or "").strip(), account=(account or "").strip(), type=t,
@@ -131,3 +142,30 @@ def make_record(*, issuer: Any, account: Any, otp_type: Any = "totp", algorithm:
 
 def fail(path: Path | str, message: str, line: int | None = None) -> ImportFormatError:
     return ImportFormatError(message, path, line)
+
+
+def need_password(password_provider: Any, path: Path, what: str) -> bytes:
+    """The password for an encrypted export (UTF-8), or a one-line error saying how to give it."""
+    if password_provider is None:
+        raise fail(path, f"{what} is encrypted: give its password at the prompt or with --password-stdin")
+    return str(password_provider(path)).encode("utf-8")
+
+
+def b64(value: Any, path: Path, what: str) -> bytes:
+    """Standard base64 (padding optional) or a one-line error naming ``what``."""
+    if not isinstance(value, str):
+        raise fail(path, f"{what} is not base64 text (damaged file)")
+    text = "".join(value.split())
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise fail(path, f"{what} is not valid base64 (damaged file)") from None
+
+
+def signed_bytes(values: Any) -> bytes:
+    """A Java ``byte[]`` written as JSON numbers (-128..127), as FreeOTP stores secrets; ValueError otherwise."""
+    if not isinstance(values, list) or not values or len(values) > 1024:
+        raise ValueError("secret is not a byte list")
+    if not all(isinstance(v, int) and not isinstance(v, bool) and -128 <= v <= 255 for v in values):
+        raise ValueError("secret is not a byte list")
+    return bytes(v & 0xFF for v in values)

@@ -89,10 +89,12 @@ def extract_data(text: str) -> bytes:
         raise ValueError("bad base64 in the data parameter") from None
 
 
-def decode_payload(data: bytes, *, source: str = "") -> tuple[list[tuple[OtpRecord, bytes]], tuple[int, int, int]]:
+def decode_payload(data: bytes, *, source: str = "", skipped: list[tuple[int, str, str]] | None = None,
+                   ) -> tuple[list[tuple[OtpRecord, bytes]], tuple[int, int, int]]:
     """Decode the protobuf payload into [(record, secret)] and (batch_id, batch_size, batch_index).
 
-    Raises ValueError for corrupt or truncated data and for payloads that are not account exports.
+    Raises ValueError for corrupt or truncated data and for payloads that are not account exports. A malformed
+    account is appended to ``skipped`` as (position, issuer, reason) when that list is given, else it raises.
     """
     from google.protobuf.message import DecodeError
 
@@ -107,12 +109,18 @@ def decode_payload(data: bytes, *, source: str = "") -> tuple[list[tuple[OtpReco
         raise ValueError("corrupt export data (batch position out of range)")
     out: list[tuple[OtpRecord, bytes]] = []
     for i, p in enumerate(msg.otp_parameters, start=1):
+        problem = ""
         if not p.secret:
-            raise ValueError(f"account #{i} of the export has no secret (corrupt data)")
-        if p.algorithm not in _ALGORITHMS or p.digits not in _DIGITS or p.type not in _TYPES:
-            raise ValueError(f"account #{i} of the export has an unknown algorithm, digit count or type code")
-        if p.counter < 0:
-            raise ValueError(f"account #{i} of the export has a negative counter (corrupt data)")
+            problem = "no secret (corrupt data)"
+        elif p.algorithm not in _ALGORITHMS or p.digits not in _DIGITS or p.type not in _TYPES:
+            problem = "an unknown algorithm, digit count or type code"
+        elif p.counter < 0:
+            problem = "a negative counter (corrupt data)"
+        if problem:
+            if skipped is None:
+                raise ValueError(f"account #{i} of the export has {problem}")
+            skipped.append((i, p.issuer.strip(), f"the account has {problem}"))
+            continue
         issuer, name = p.issuer.strip(), p.name.strip()
         prefix, sep, rest = name.partition(":")
         if sep and issuer and prefix.strip().casefold() == issuer.casefold():

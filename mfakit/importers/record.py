@@ -10,6 +10,7 @@ from typing import Any
 
 #: OTP kinds the importers know; anything else is kept as written (lower case).
 OTP_TYPES = ("totp", "hotp", "steam", "motp", "yandex")
+#: The usual algorithms; any other name an export states is kept as written (mfakit never computes a code).
 ALGORITHMS = ("SHA1", "SHA256", "SHA512", "MD5")
 #: Which app each source format comes from: becomes ``Factor.where`` in the inventory.
 APP_NAMES: dict[str, str] = {
@@ -20,6 +21,13 @@ APP_NAMES: dict[str, str] = {
     "bitwarden": "Bitwarden",
     "andotp": "andOTP",
     "ente": "Ente Auth",
+    "lastpass": "LastPass Authenticator",
+    "proton-authenticator": "Proton Authenticator",
+    "freeotp": "FreeOTP",
+    "freeotp+": "FreeOTP+",
+    "authpro": "Stratum (Authenticator Pro)",
+    "keepass": "KeePass",
+    "proton-pass": "Proton Pass",
 }
 
 
@@ -63,6 +71,8 @@ class ImportResult:
     path: str = ""
     #: Google Authenticator batch positions seen: (batch_id, batch_size, batch_index, where).
     batches: list[tuple[int, int, int, str]] = field(default_factory=list, repr=False)
+    #: Malformed entries skipped (each has a warning).
+    skipped: int = 0
 
 
 def norm(text: str) -> str:
@@ -71,44 +81,75 @@ def norm(text: str) -> str:
 
 
 class Collector:
-    """Gathers records while a file is parsed; de-duplicates on issuer+account+type while the secret is known.
+    """Gathers records while a file is parsed; merges only true duplicates, while the secret is known.
 
-    The secret passes through :meth:`add` only to tell a true duplicate (same secret) from a clash (same
-    name, different secret). Only a SHA-256 digest is held, in memory, until :meth:`finish` drops it.
+    A true duplicate has the same kind, issuer, account, algorithm, digits, period/counter *and* secret: it is
+    merged (counted). The same name with another secret or other parameters stays a separate entry (a warning
+    says so). The secret passes through :meth:`add` only as a SHA-256 digest, held in memory until
+    :meth:`finish` drops it. A malformed entry goes through :meth:`skip`: a warning naming the file, the
+    position and the issuer — or, with ``strict``, an :class:`ImportFormatError`.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, strict: bool = False) -> None:
         self.path = str(path)
+        self.strict = strict
         self.records: list[OtpRecord] = []
         self.warnings: list[str] = []
-        self._digests: dict[tuple[str, str, str], bytes] = {}
+        self._seen: set[tuple[Any, ...]] = set()
+        self._names: dict[tuple[str, str, str], int] = {}
         self.duplicates = 0
+        self.skipped = 0
+        self.file_records = 0
+        self.file_skips: list[str] = []
 
     def __repr__(self) -> str:  # never show digests
         return f"Collector({self.path!r}, {len(self.records)} records)"
+
+    def start_file(self, path: str | Path) -> None:
+        """Begin the next file: messages name it; its own counts start at zero."""
+        self.path = str(path)
+        self.file_records = 0
+        self.file_skips = []
 
     def add(self, record: OtpRecord, secret: bytes | str) -> None:
         raw = secret.encode() if isinstance(secret, str) else bytes(secret)
         digest = hashlib.sha256(raw).digest()
         del raw, secret
-        key = record.key
-        if key in self._digests:
-            who = f"{record.issuer or '(no issuer)'} / {record.account or '(no account)'}"
-            if self._digests[key] == digest:
-                self.duplicates += 1  # the same account exported twice: merged silently, counted
-            else:
-                self.warnings.append(f"{self.path}: {who} ({record.type}) appears twice with different "
-                                     "secrets; kept once (check the app: one of them may be stale)")
+        self.file_records += 1
+        full = (record.key, record.algorithm, record.digits, record.period, record.counter, digest)
+        if full in self._seen:
+            self.duplicates += 1  # the same entry exported twice: merged, counted
             return
-        self._digests[key] = digest
+        self._seen.add(full)
+        name = record.key
+        if name in self._names:
+            who = f"{record.issuer or '(no issuer)'} / {record.account or '(no account)'}"
+            self.warnings.append(f"{self.path}: {who} ({record.type}) appears more than once with a different "
+                                 "secret or parameters; each is kept (check the app: one may be stale)")
+        self._names[name] = self._names.get(name, 0) + 1
         self.records.append(record)
+
+    def skip(self, where: str, issuer: Any, reason: str) -> None:
+        """A malformed entry: skipped with a warning naming file, position and issuer (an error when strict)."""
+        from mfakit.errors import ImportFormatError
+
+        label = issuer.strip() if isinstance(issuer, str) and issuer.strip() else ""
+        who = f"{where} ({label})" if label else where
+        message = f"{who}: {reason}"
+        if self.strict:
+            raise ImportFormatError(f"{message} (--strict: the file is refused)", self.path)
+        self.skipped += 1
+        self.file_skips.append(message)
+        self.warnings.append(f"{self.path}: {message}; entry skipped, the others are imported")
 
     def warn(self, message: str) -> None:
         self.warnings.append(f"{self.path}: {message}")
 
     def finish(self, fmt: str) -> ImportResult:
-        self._digests.clear()
+        self._seen.clear()
+        self._names.clear()
         if self.duplicates:
             self.warnings.append(f"{self.duplicates} duplicate entr{'y' if self.duplicates == 1 else 'ies'} "
-                                 "(same account, same secret) merged")
-        return ImportResult(records=self.records, warnings=self.warnings, format=fmt, path=self.path)
+                                 "(same account, secret and parameters) merged")
+        return ImportResult(records=self.records, warnings=self.warnings, format=fmt, path=self.path,
+                            skipped=self.skipped)

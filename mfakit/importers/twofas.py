@@ -70,20 +70,24 @@ def parse_twofas(doc: dict[str, Any], path: Path, col: Collector,
               if isinstance(g, dict) and isinstance(g.get("id"), str) and isinstance(g.get("name"), str)}
     for i, s in enumerate(services, start=1):
         if not isinstance(s, dict):
-            raise fail(path, f"2FAS service #{i}: not an object")
+            col.skip(f"2FAS service #{i}", None, "not an object")
+            continue
         otp = s.get("otp") if isinstance(s.get("otp"), dict) else {}
         name = s.get("name") if isinstance(s.get("name"), str) else ""
         try:
             otp_type = str(otp.get("tokenType") or "totp").lower()
             secret = secret_bytes(s.get("secret"), otp_type)
             issuer = otp.get("issuer") if isinstance(otp.get("issuer"), str) and otp.get("issuer") else name
-            account = otp.get("account") or otp.get("label") or ""
+            account = otp.get("account") or ""
+            if not account and isinstance(otp.get("label"), str):  # "Issuer:account" or "account"
+                account = otp["label"].split(":", 1)[-1].strip()
             gid = s.get("groupId") if isinstance(s.get("groupId"), str) else None
             record = make_record(issuer=issuer, account=account, otp_type=otp_type, algorithm=otp.get("algorithm"),
                                  digits=otp.get("digits"), period=otp.get("period"), counter=otp.get("counter"),
                                  fmt="2fas", groups=(groups[gid],) if gid in groups else (), source=str(path))
         except (ValueError, TypeError) as exc:
-            raise fail(path, f"2FAS service #{i}: {exc}") from None
+            col.skip(f"2FAS service #{i}", name, str(exc))
+            continue
         col.add(record, secret)
         del secret
     return "2fas"

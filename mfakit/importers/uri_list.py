@@ -28,17 +28,38 @@ def find_link(text: str) -> tuple[str, str] | None:
     return kind, text.strip()[m.start(1):]
 
 
+def _label_issuer(link: str) -> str:
+    """The issuer a key URI names (for a warning about a link that cannot be read), or ''."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    try:
+        parts = urlsplit(link)
+        issuer = parse_qs(parts.query).get("issuer", [""])[0]
+        prefix, sep, _account = unquote(parts.path.lstrip("/")).partition(":")
+        return issuer or (prefix if sep else "")
+    except ValueError:
+        return ""
+
+
 def add_link(text: str, path: Path, col: Collector, result: ImportResult, where: str,
              fmt: str = "otpauth") -> None:
-    """Decode one link (either kind) into ``col``; batch positions go to ``result.batches``."""
+    """Decode one link (either kind) into ``col``; batch positions go to ``result.batches``.
+
+    A link that cannot be read is skipped with a warning (see :meth:`Collector.skip`), as is each malformed
+    account inside a Google transfer.
+    """
     found = find_link(text)
     if found is None:
-        raise fail(path, f"{where}: not an otpauth:// or otpauth-migration:// link")
+        col.skip(where, None, "not an otpauth:// or otpauth-migration:// link")
+        return
     kind, link = found
     try:
         if kind == "migration":
-            pairs, (bid, size, index) = decode_payload(extract_data(link), source=str(path))
+            problems: list[tuple[int, str, str]] = []
+            pairs, (bid, size, index) = decode_payload(extract_data(link), source=str(path), skipped=problems)
             result.batches.append((bid, size, index, where))
+            for n, issuer, reason in problems:
+                col.skip(f"{where}, account #{n}", issuer, reason)
             for record, secret in pairs:
                 col.add(record, secret)
             del pairs
@@ -46,7 +67,8 @@ def add_link(text: str, path: Path, col: Collector, result: ImportResult, where:
         groups = code_display_tags(link) if fmt == "ente" else ()
         record, secret, warnings = parse_key_uri(link, fmt=fmt, source=str(path), groups=groups)
     except ValueError as exc:
-        raise fail(path, f"{where}: {exc}") from None
+        col.skip(where, _label_issuer(link) if kind == "key" else None, str(exc))
+        return
     for w in warnings:
         col.warn(f"{where}: {w}")
     col.add(record, secret)

@@ -129,7 +129,7 @@ def test_dim13_links_and_png(shared_fixtures: Path) -> None:
     folder = shared_fixtures / "otp-exports/dim13-otpauth"
     links = read_export(folder / "migration_links.txt")
     assert as_tuples(links.records) == {("Example", "alice@google.com", "totp", "SHA1", 6, 30, None)}
-    assert any("different secrets" in w for w in links.warnings)  # the two links carry different secrets
+    assert any("different secret" in w for w in links.warnings)  # the two links carry different secrets
     png = read_export(folder / "example.png")
     assert png.format == "image: otpauth"
     assert as_tuples(png.records) == {("Example", "alice@google.com", "totp", "SHA1", 6, 30, None)}
