@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJ_ROOT = Path(__file__).resolve().parents[1]
+#: ``MFAKIT_ROOT`` moves the project root (tests/docs runs the documented commands in a scratch copy of the
+#: project so they never touch the real data/).
+PROJ_ROOT = Path(os.environ.get("MFAKIT_ROOT") or Path(__file__).resolve().parents[1]).resolve()
 
 
 def resolve_path(p: str | os.PathLike[str]) -> Path:
