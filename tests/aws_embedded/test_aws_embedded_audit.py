@@ -44,8 +44,11 @@ def test_findings(report):
     assert _fails(report, "iam_root_mfa_enabled") == []
     assert _fails(report, "iam_root_hardware_mfa_enabled") == ["<root_account>"]
     assert _fails(report, "iam_user_mfa_enabled_console_access") == ["bob-no-mfa", "erin-new-hire"]
-    assert _fails(report, "iam_user_hardware_mfa_enabled") == ["alice-enforced", "frank-bool", "heidi-sms"]
-    assert _fails(report, "iam_administrator_access_with_mfa") == ["dave-admin"]
+    # Prowler's logic: no MFA at all fails too; an app or SMS device fails
+    assert _fails(report, "iam_user_hardware_mfa_enabled") == ["alice-enforced", "bob-no-mfa", "dave-admin",
+                                                              "erin-new-hire", "frank-bool", "heidi-sms", "svc-ci"]
+    assert _fails(report, "iam_administrator_access_with_mfa") == []  # Prowler looks at groups only
+    assert _fails(report, "mfakit_iam_user_administrator_without_mfa") == ["dave-admin"]
     assert _fails(report, "mfakit_iam_mfa_not_enforced_by_policy") == ["bob-no-mfa", "dave-admin", "heidi-sms",
                                                                        "svc-ci"]
     assert _fails(report, "mfakit_iam_mfa_enforcement_access_key_bypass") == ["frank-bool"]

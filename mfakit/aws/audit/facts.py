@@ -10,8 +10,11 @@ from typing import Any, Callable
 
 from mfakit.aws.audit.devices import device_type
 
-#: Reads that MFA enforcement should block (the first one the user may do with MFA is used).
+#: Tried first when probing enforcement; after them, the actions the user's own policies allow.
 PROBE_READS = ("ec2:DescribeVpcs", "ec2:DescribeInstances", "s3:ListAllMyBuckets", "iam:ListUsers")
+#: The "with MFA" request context: an MFA session carries both keys (IAM User Guide, "AWS global condition
+#: context keys": aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge, seconds since MFA).
+MFA_AGE = "60"
 
 
 @dataclass
@@ -31,6 +34,7 @@ class UserFacts:
     read_with_mfa: str = ""
     change_password_no_mfa: str = ""
     enroll_no_mfa: str = ""  # iam:EnableMFADevice on the user without MFA
+    groups: list[str] = field(default_factory=list)
 
     @property
     def mfa_enforced(self) -> str:
@@ -46,8 +50,11 @@ class UserFacts:
 class AccountFacts:
     account: str
     users: list[UserFacts] = field(default_factory=list)
-    root_mfa_active: bool = False
-    root_virtual_mfa: bool = False
+    root_mfa_active: bool = False  # credential report, <root_account> row, mfa_active
+    account_mfa_enabled: bool = False  # GetAccountSummary AccountMFAEnabled
+    root_virtual_mfa: bool = False  # a virtual device assigned to the root user (by its User ARN, not its name)
+    password_expires: bool = False  # the account password policy sets MaxPasswordAge
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"policies": [arn], "users": [..]}
 
 
 def _simulate(iam: Any, arn: str, user: str, action: str, resource: str, mfa: str | None) -> str:
@@ -55,6 +62,9 @@ def _simulate(iam: Any, arn: str, user: str, action: str, resource: str, mfa: st
     if mfa is not None:
         entries.append({"ContextKeyName": "aws:MultiFactorAuthPresent", "ContextKeyValues": [mfa],
                         "ContextKeyType": "boolean"})
+    if mfa == "true":
+        entries.append({"ContextKeyName": "aws:MultiFactorAuthAge", "ContextKeyValues": [MFA_AGE],
+                        "ContextKeyType": "numeric"})
     res = iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=[action], ResourceArns=[resource],
                                         ContextEntries=entries)
     return res["EvaluationResults"][0]["EvalDecision"]
@@ -87,11 +97,24 @@ def collect(session: Any, progress: Callable[[str], None] | None = None) -> Acco
     report = credential_report(iam)
     facts = AccountFacts(account)
     root = report.get("<root_account>", {})
-    facts.root_mfa_active = root.get("mfa_active") == "true" or bool(
-        iam.get_account_summary()["SummaryMap"].get("AccountMFAEnabled"))
-    facts.root_virtual_mfa = any("root-account-mfa-device" in d["SerialNumber"] for page in
+    facts.root_mfa_active = root.get("mfa_active") == "true"
+    facts.account_mfa_enabled = bool(iam.get_account_summary()["SummaryMap"].get("AccountMFAEnabled"))
+    # A root virtual device is known by the user it is assigned to (arn:aws:iam::ACCT:root), not by its name:
+    # the console lets the person name it (mfa/my-phone); root-account-mfa-device was only the old default.
+    facts.root_virtual_mfa = any(d.get("User", {}).get("Arn", "").endswith(":root") for page in
                                  iam.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Assigned")
                                  for d in page["VirtualMFADevices"])
+    try:
+        facts.password_expires = bool(iam.get_account_password_policy()["PasswordPolicy"].get("MaxPasswordAge"))
+    except ClientError:
+        facts.password_expires = False  # NoSuchEntity: no password policy, passwords never expire
+    for page in iam.get_paginator("list_groups").paginate():
+        for g in page["Groups"]:
+            gname = g["GroupName"]
+            facts.groups[gname] = {
+                "policies": [p["PolicyArn"] for p in iam.list_attached_group_policies(GroupName=gname)[
+                    "AttachedPolicies"]],
+                "users": [u["UserName"] for u in iam.get_group(GroupName=gname)["Users"]]}
     for page in iam.get_paginator("list_users").paginate():
         for u in page["Users"]:
             name, arn = u["UserName"], u["Arn"]
@@ -107,16 +130,39 @@ def collect(session: Any, progress: Callable[[str], None] | None = None) -> Acco
             for d in iam.list_mfa_devices(UserName=name)["MFADevices"]:
                 devices.setdefault(device_type(d["SerialNumber"]), []).append(d["SerialNumber"])
             attached = _policies(iam, name)
+            direct = [p["PolicyName"] for p in iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]]
             uf = UserFacts(name, arn, console, reset, len(keys), devices,
                            report.get(name, {}).get("mfa_active") == "true", attached,
-                           "AdministratorAccess" in attached)
-            _enforcement(iam, uf, account)
+                           "AdministratorAccess" in direct)
+            uf.groups = [g for g, info in facts.groups.items() if name in info["users"]]
+            _enforcement(iam, uf, account, _granted_actions(session, iam, name))
             facts.users.append(uf)
     return facts
 
 
-def _enforcement(iam: Any, uf: UserFacts, account: str) -> None:
-    for action in PROBE_READS:
+def _granted_actions(session: Any, iam: Any, user: str) -> list[str]:
+    """Concrete actions the user's own policies allow (wildcards resolved against AWS's Service
+    Authorization Reference), so that a user whose only permission is, say, SQS is still probed."""
+    from mfakit.aws.audit.granted import allowed_actions
+
+    docs = []
+    for p in iam.list_attached_user_policies(UserName=user)["AttachedPolicies"]:
+        pol = iam.get_policy(PolicyArn=p["PolicyArn"])["Policy"]
+        docs.append(iam.get_policy_version(PolicyArn=p["PolicyArn"], VersionId=pol["DefaultVersionId"])[
+            "PolicyVersion"]["Document"])
+    for pname in iam.list_user_policies(UserName=user)["PolicyNames"]:
+        docs.append(iam.get_user_policy(UserName=user, PolicyName=pname)["PolicyDocument"])
+    for g in iam.list_groups_for_user(UserName=user)["Groups"]:
+        for p in iam.list_attached_group_policies(GroupName=g["GroupName"])["AttachedPolicies"]:
+            pol = iam.get_policy(PolicyArn=p["PolicyArn"])["Policy"]
+            docs.append(iam.get_policy_version(PolicyArn=p["PolicyArn"], VersionId=pol["DefaultVersionId"])[
+                "PolicyVersion"]["Document"])
+    return allowed_actions(docs)
+
+
+def _enforcement(iam: Any, uf: UserFacts, account: str, granted: list[str] | None = None) -> None:
+    candidates = list(PROBE_READS) + [a for a in (granted or []) if a not in PROBE_READS]
+    for action in candidates[:40]:
         if _simulate(iam, uf.arn, uf.name, action, "*", "true") == "allowed":
             uf.probe_action = action
             break

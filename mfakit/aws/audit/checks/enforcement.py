@@ -30,6 +30,9 @@ def _key_bypass(f: AccountFacts, c: Check) -> list[Finding]:
 
 
 def _deadlock(f: AccountFacts, c: Check) -> list[Finding]:
+    """The first-sign-in deadlock needs all of: a console password, MFA enforced, ChangePassword denied
+    without MFA, NO MFA device (with one, the person signs in with MFA and then changes the password), and a
+    password change forced before MFA: a reset required now, or passwords that expire (MaxPasswordAge)."""
     out = []
     for u in f.users:
         if not u.console_password or u.mfa_enforced == "n/a" or u.mfa_enforced == "no":
@@ -37,12 +40,18 @@ def _deadlock(f: AccountFacts, c: Check) -> list[Finding]:
         blocked = u.change_password_no_mfa != "allowed"
         if not blocked:
             out.append(c.finding("PASS", u.name, "iam:ChangePassword is allowed without MFA"))
-        elif u.password_reset_required and not u.devices:
+        elif u.devices:
+            out.append(c.finding("PASS", u.name, "has an MFA device: signs in with MFA, then may change the password"))
+        elif u.password_reset_required:
             out.append(c.finding("FAIL", u.name, "DEADLOCKED NOW: must change the password at sign-in, "
                                  "iam:ChangePassword is denied without MFA, and there is no MFA device"))
+        elif f.password_expires:
+            out.append(c.finding("FAIL", u.name, "iam:ChangePassword is denied without MFA and passwords expire: "
+                                 "when this password expires before an MFA device is registered, the user is "
+                                 "locked out"))
         else:
-            out.append(c.finding("FAIL", u.name, "iam:ChangePassword is denied without MFA: a required password "
-                                 "reset (new user, expiry) will lock this user out"))
+            out.append(c.finding("PASS", u.name, "no password change can be forced before MFA (no reset "
+                                 "required, passwords do not expire)"))
     return out
 
 

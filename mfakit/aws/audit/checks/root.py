@@ -13,9 +13,11 @@ def _root_mfa(f: AccountFacts, c: Check) -> list[Finding]:
 
 
 def _root_hw(f: AccountFacts, c: Check) -> list[Finding]:
-    ok = f.root_mfa_active and not f.root_virtual_mfa
+    """Prowler's logic: AccountMFAEnabled and no virtual device assigned to the root user (found by the
+    device's User ARN, whatever the device is called)."""
+    ok = f.account_mfa_enabled and not f.root_virtual_mfa
     msg = ("root user uses a hardware or FIDO MFA device" if ok else
-           "root user uses a virtual MFA device" if f.root_mfa_active else "root user has no MFA device")
+           "root user uses a virtual MFA device" if f.account_mfa_enabled else "root user has no MFA device")
     return [c.finding("PASS" if ok else "FAIL", "<root_account>", msg)]
 
 
