@@ -15,12 +15,13 @@ from mfakit.safe import plain
 def info_rows(info: Any) -> dict[str, str]:
     """``key info`` as label → text."""
     pin = ("not supported" if not info.pin_supported else "not set" if not info.pin_set
-           else f"set, {info.pin_retries} retries left" + (" (unplug and replug)" if info.replug_needed else ""))
+           else "set" + (" (unplug and replug the key before the next try)" if info.replug_needed else ""))
     kind = "software key" if info.software else "emulated HID (not a real key)" if info.emulated else "real key"
     return {"product": plain(info.product_name or "?"), "kind": kind, "model": plain(info.model or "unknown"),
             "model from": plain(info.model_source or "-"), "AAGUID": plain(info.aaguid),
             "firmware": plain(info.firmware or "not reported"), "CTAP versions": plain(", ".join(info.versions)),
-            "PIN": pin, "user verification": plain(info.uv),
+            "PIN": pin, "PIN retries left": "-" if info.pin_retries is None else str(info.pin_retries),
+            "user verification": plain(info.uv),
             "passkey slots free": "not reported" if info.passkeys_free is None else str(info.passkeys_free),
             "path": plain(info.path)}
 
