@@ -207,7 +207,7 @@ def refresh(
         table.add_row(safe.terminal(f["file"]), f["kind"], str(f["entries"]), f["as_of"])
     con.print(table)
     per = ", ".join(f"{k}: {v}" for k, v in summary.entries_per_source.items())
-    con.print(f"layer written: {safe.terminal(summary.layer)}")
+    con.print(f"layer written: {safe.terminal(_shown(Path(summary.layer)))}")
     con.print(f"entries per source: {per}")
     con.print(f"services: {summary.services_total} ({summary.curated_services} curated, "
               f"{summary.imported_only_services} known only from public catalogs); "
