@@ -103,8 +103,11 @@ def register(app: typer.Typer) -> None:
             colours = {"error": "red", "warning": "yellow", "info": "cyan"}
             if not findings:
                 out().print("no findings")
-            for f in findings:
-                out().print(f"[{colours[f.severity]}]{f.severity:7}[/] {f.id} {f.statement or '(policy set)'}",
+            from mfakit.safe import terminal
+
+            for f in findings:  # statement ids come from the file: escaped for rich and the terminal
+                out().print(f"[{colours[f.severity]}]{f.severity:7}[/] {f.id} "
+                            f"{terminal(f.statement) if f.statement else '(policy set)'}",
                             markup=True, soft_wrap=True)
                 out().print(f"        {f.message}", markup=False, soft_wrap=True)
                 out().print(f"        fix: {f.fix}", markup=False, soft_wrap=True)

@@ -20,6 +20,9 @@ VERSIONS = ("2012-10-17", "2008-10-17")
 STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 POLICY_KEYS = {"Version", "Id", "Statement"}
 
+#: Far above IAM's own limits (6,144 characters for a managed policy), low enough to refuse huge input fast.
+MAX_POLICY_CHARS = 1_000_000
+
 PolicyInput = Union[Mapping[str, Any], str, bytes, tuple]
 
 
@@ -126,10 +129,16 @@ def _load_document(doc: Any, name: str) -> dict:
     if isinstance(doc, bytes):
         doc = doc.decode("utf-8", errors="replace")
     if isinstance(doc, str):
+        if len(doc) > MAX_POLICY_CHARS:
+            raise PolicyError(f"policy is too large ({len(doc)} characters; IAM's limit is far lower)", name)
         try:
             doc = json.loads(doc)
         except json.JSONDecodeError as exc:
             raise PolicyError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", name) from None
+        except RecursionError:
+            raise PolicyError("JSON nested too deeply (IAM refuses such a policy)", name) from None
+        except ValueError as exc:  # e.g. an integer of thousands of digits (Python's int-conversion limit)
+            raise PolicyError(f"a number IAM would refuse: {str(exc).split(';')[0]}", name) from None
     if not isinstance(doc, dict):
         raise PolicyError(f"a policy must be a JSON object, got {type(doc).__name__}", name)
     return doc
