@@ -23,7 +23,7 @@ def looks_like(doc: Any) -> bool:
 
 def looks_like_xml(text: str) -> bool:
     head = text[:4000]
-    return "<map>" in head and "&quot;secret&quot;:[" in text and "&quot;issuerExt&quot;" in text
+    return "<map>" in head and "&quot;secret&quot;" in text and "&quot;issuerExt&quot;" in text
 
 
 def _add_token(t: Any, where: str, path: Path, col: Collector, fmt: str) -> None:
