@@ -63,6 +63,7 @@ def record(
     from mfakit.catalog import load_catalog
     from mfakit.config import describe_inventory, writable_inventory
     from mfakit.errors import InventoryError
+    from mfakit.fileio import file_lock
     from mfakit.inventory import load_inventory, record_change
     from mfakit.plan import plan_account
     from mfakit.safe import terminal
@@ -73,9 +74,11 @@ def record(
         day = date.fromisoformat(when) if when else None
     except ValueError:
         raise InventoryError(f"--date '{when}' is not a date (YYYY-MM-DD)", path) from None
-    inv = load_inventory(path)
-    # record_change holds the file's lock from a fresh read to the save: concurrent records all land
-    made = record_change(inv, account, add=add, remove=remove, when=day, force=force)
+    if not path.exists():
+        load_inventory(path)  # "file not found", before a lock file is made beside it
+    with file_lock(path):  # from the read to the save: concurrent records all land
+        inv = load_inventory(path)
+        made = record_change(inv, account, add=add, remove=remove, when=day, force=force)
     acc = inv.find(account)
     row = plan_account(acc, load_catalog().match(acc.service, account=acc.account))
     result = {"account": acc.id, "changes": [{"date": c.date, "op": c.op, "type": c.type, "where": c.where}

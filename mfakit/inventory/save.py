@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
 from mfakit.config import resolve_path
 from mfakit.errors import InventoryError
 from mfakit.fileio import atomic_write, file_lock, fingerprint, real_target
@@ -39,11 +41,15 @@ def _same_file(a: Path | None, b: Path) -> bool:
 
 
 def _spliced(inv: Inventory, target: Path, changed: set[str]) -> str | None:
-    """The old text with only the changed and new accounts' lines replaced, checked; None when not possible."""
+    """The old text with only the changed and new accounts' lines replaced, checked; None when not possible.
+
+    Only the touched accounts are dumped (in the file's own indentation) and re-read for the check, so a save
+    costs what the change costs, not what the file costs.
+    """
     if inv.text is None or inv.baseline_title != inv.title:
         return None
     spans = inv.spans
-    if spans is None:  # after an earlier splice in this process the spans are recomputed lazily
+    if spans is None:  # after a full save the spans are recomputed lazily
         spans = account_spans(parse_yaml(inv.text, target, InventoryError), inv.text)
         if spans is None:
             return None
@@ -51,29 +57,34 @@ def _spliced(inv: Inventory, target: Path, changed: set[str]) -> str | None:
     if indent is None:
         return None
     dash, key = indent
-    doc = to_document(inv, changed)
-    full = dump_yaml(doc, sequence=key, offset=dash)
-    ids = [a.id for a in inv.accounts]
-    new_spans = dumped_spans(full, ids, dash)
-    if new_spans is None:
+    doc = to_document(inv, changed)  # syncs the touched nodes in place, leaves the others alone
+    nodes = {n.get("id"): n for n in doc["accounts"] if isinstance(n, CommentedMap)}
+    order = [a.id for a in inv.accounts]
+    touched = [a for a in inv.accounts if a.id in changed or a.id not in spans]
+    if any(a.id not in nodes for a in touched):
         return None
-    text = splice(inv.text, spans, full, new_spans, changed)
+    new_text, new_spans = "", {}
+    if touched:
+        mini = CommentedMap()
+        mini["accounts"] = CommentedSeq([nodes[a.id] for a in touched])
+        new_text = dump_yaml(mini, sequence=key, offset=dash)
+        new_spans = dumped_spans(new_text, [a.id for a in touched], dash) or {}
+        if len(new_spans) != len(touched):
+            return None
+    text = splice(inv.text, spans, new_text, new_spans, order)
     if text is None:
         return None
-    # check: the header plus the replaced accounts' lines must read back as exactly those accounts
-    touched = [a for a in inv.accounts if a.id in changed or a.id not in spans]
-    old_lines = inv.text.splitlines(keepends=True)
-    new_lines = full.splitlines(keepends=True)
-    header = "".join(old_lines[:min(s for s, _ in spans.values())])
-    body = "".join("".join(new_lines[new_spans[a.id][0]:new_spans[a.id][1]]) for a in touched)
-    if touched:
+    if touched:  # check: the file's header plus the new lines read back as exactly the touched accounts
+        old_lines = inv.text.splitlines(keepends=True)
+        header = "".join(old_lines[:min(s for s, _ in spans.values())])
+        body = "".join(new_text.splitlines(keepends=True)[1:])  # without the mini document's "accounts:"
         try:
             check = _parse_text((header + body).encode("utf-8"), target)
         except InventoryError:
             return None
         if check.accounts != touched:
             return None
-    inv.spans = shifted(spans, new_spans, changed, [i for i in ids])
+    inv.spans = shifted(spans, new_spans, order)
     return text
 
 

@@ -63,39 +63,43 @@ def account_spans(doc: Any, text: str) -> Spans | None:
     return spans
 
 
-def splice(old_text: str, old_spans: Spans, new_text: str, new_spans: Spans, changed: set[str]) -> str | None:
-    """``old_text`` with the spans of ``changed`` accounts (and of accounts only in ``new_spans``, appended
-    after the last one) taken from ``new_text``; accounts missing from ``new_spans`` are dropped.
+def splice(old_text: str, old_spans: Spans, new_text: str, new_spans: Spans, order: list[str]) -> str | None:
+    """``old_text`` rearranged to hold the accounts ``order`` names: an account in ``new_spans`` (changed or
+    new) takes its lines from ``new_text``, any other keeps its lines from ``old_text``; accounts not in
+    ``order`` are dropped, new ones come after the last old one.
 
-    None when the surviving accounts are not in the same order in both texts (the caller writes the full dump).
+    None when the surviving old accounts are not in their old order (the caller writes the full dump).
     """
-    old_order = sorted(old_spans, key=lambda k: old_spans[k][0])
-    new_order = sorted(new_spans, key=lambda k: new_spans[k][0])
-    kept = [k for k in old_order if k in new_spans]
-    added = [k for k in new_order if k not in old_spans]
-    if new_order != kept + added:
+    kept = [k for k in order if k in old_spans]
+    added = [k for k in order if k not in old_spans]
+    if kept != sorted(kept, key=lambda k: old_spans[k][0]) or order != kept + added:
+        return None
+    if any(k not in new_spans for k in added) or not old_spans:
         return None
     if not old_text.endswith("\n"):
         old_text += "\n"
-    if not new_text.endswith("\n"):
-        new_text += "\n"
     old_lines = old_text.splitlines(keepends=True)
     new_lines = new_text.splitlines(keepends=True)
-    out = old_lines[:old_spans[old_order[0]][0]]
-    for ident in old_order:
-        if ident not in new_spans:
-            continue
-        if ident in changed:
-            start, stop = new_spans[ident]
-            out += new_lines[start:stop]
-        else:
-            start, stop = old_spans[ident]
-            out += old_lines[start:stop]
-    for ident in added:
-        start, stop = new_spans[ident]
-        out += new_lines[start:stop]
-    out += old_lines[old_spans[old_order[-1]][1]:]
+    first = min(s for s, _ in old_spans.values())
+    last = max(e for _, e in old_spans.values())
+    out = old_lines[:first]
+    for ident in order:
+        lines, (start, stop) = (new_lines, new_spans[ident]) if ident in new_spans else \
+            (old_lines, old_spans[ident])
+        out += lines[start:stop]
+    out += old_lines[last:]
     return "".join(out)
+
+
+def shifted(old_spans: Spans, new_spans: Spans, order: list[str]) -> Spans:
+    """The spans of the text :func:`splice` made, computed from the pieces' lengths (no parse)."""
+    out: Spans = {}
+    line = min(s for s, _ in old_spans.values())
+    for ident in order:
+        start, stop = new_spans[ident] if ident in new_spans else old_spans[ident]
+        out[ident] = (line, line + stop - start)
+        line += stop - start
+    return out
 
 
 _ITEM = re.compile(r"( *)-( +)\S")
@@ -136,14 +140,3 @@ def dumped_spans(text: str, ids: list[str], dash: int) -> Spans | None:
         return None
     return {ident: (start, stop) for ident, start, stop in zip(ids, starts, [*starts[1:], end])}
 
-
-def shifted(old_spans: Spans, new_spans: Spans, changed: set[str], kept_order: list[str]) -> Spans:
-    """The spans of the spliced text, computed from the pieces' lengths (no parse)."""
-    out: Spans = {}
-    line = min(s for s, _ in old_spans.values())
-    for ident in kept_order:
-        src = new_spans if ident in changed or ident not in old_spans else old_spans
-        start, stop = src[ident]
-        out[ident] = (line, line + stop - start)
-        line += stop - start
-    return out

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from mfakit.config import resolve_path
 from mfakit.errors import InventoryError
@@ -74,6 +74,8 @@ def _as_date(value: Any) -> date | None:
 def _text(value: Any) -> str | None:
     if value is None:
         return None
+    if isinstance(value, TaggedScalar):  # "!!str 12345": the only scalar tag the reader lets through
+        return str(value.value)
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
     return None

@@ -23,7 +23,7 @@ MAX_DEPTH = 32
 MAX_NUMBER_CHARS = 64
 #: Explicit tags a human-written inventory may carry. Every other tag (``!!python/object``, ``!!int x``,
 #: ``!!timestamp 2024-99-99``...) is refused with its name: plain values need no tag.
-_ALLOWED_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+_ALLOWED_TAGS = {None, "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
                  "!!str", "!!map", "!!seq"}
 _NUMBERISH = re.compile(r"[-+]?(?:0[xob])?[0-9a-fA-F_.:]+(?:[eE][-+]?[0-9]+)?")
 _DATEISH = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:[Tt ]|$)")
