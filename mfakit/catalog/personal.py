@@ -365,8 +365,15 @@ def _take_domains(services: dict[str, Service], sid: str, domains: tuple[str, ..
 def apply_personal(services: dict[str, Service], personal: list[Service]) -> list[str]:
     """Lay personal facts over merged services (mutating them); new services are added. Returns the ids touched."""
     touched: list[str] = []
+    by_domain: dict[str, str] | None = None
     for p in personal:
         target = services.get(p.id)
+        if target is None and p.domains and p.name == p.id:
+            # facts about a public-catalog service whose id changed with a refresh: find it by its domain
+            if by_domain is None:
+                by_domain = {d: s.id for s in services.values() for d in s.domains}
+            owner = by_domain.get(p.domains[0])
+            target = services.get(owner) if owner else None
         if target is None:
             _take_domains(services, p.id, p.domains)
             services[p.id] = p
@@ -439,14 +446,18 @@ def _find_entry(services: Any, sid: str) -> Any:
     return None
 
 
-def _resolve_service(service: str, path: Path) -> str:
-    """The id of the service the user named (exact id, name, alias or domain) in the full catalog."""
+def _resolve_service(service: str, path: Path) -> tuple[str, str | None]:
+    """(id, anchor domain) of the service the user named (exact id, name, alias or domain) in the full catalog.
+
+    The anchor is the main domain of a service only a public catalog knows (its id may change on refresh)."""
     from mfakit.catalog.catalog import load_catalog
 
     if not isinstance(service, str) or not service.strip():
         raise CatalogError("name a service (its id, name or domain)")
     catalog = load_catalog(personal_path=path)
-    return catalog.find(service.strip()).id
+    svc = catalog.find(service.strip())
+    imported = svc.origin not in ("curated", "personal")
+    return svc.id, (svc.domains[0] if imported and svc.domains else None)
 
 
 def set_facts(service: str, facts: dict[str, str | bool | list[str]], source: str | None = None,
@@ -463,14 +474,18 @@ def set_facts(service: str, facts: dict[str, str | bool | list[str]], source: st
     src = " ".join(str(source).split()) if source else f"you, {date}"
     if not src:
         raise CatalogError("--source must not be empty")
-    sid = _resolve_service(service, p)
+    sid, anchor = _resolve_service(service, p)
 
     def change(services: Any) -> None:
-        from ruamel.yaml.comments import CommentedMap
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
         entry = _find_entry(services, sid)
         if entry is None:
             entry = CommentedMap([("id", sid)])
+            if anchor:  # an imported service: its domain finds it again if a refresh renames it
+                seq = CommentedSeq([anchor])
+                seq.fa.set_flow_style()
+                entry["domains"] = seq
             services.append(entry)
         for key, value in values.items():
             node = _fact_node(value, src, date)
@@ -494,7 +509,7 @@ def unset_facts(service: str, names: list[str], path: Path | None = None) -> Non
     for n in names:
         k = fact_name(n)
         keys.extend(KEY_SUPPORT_VALUES["none"]) if k == "key_support" else keys.append(k)
-    sid = _resolve_service(service, p)
+    sid, _ = _resolve_service(service, p)
 
     def change(services: Any) -> None:
         entry = _find_entry(services, sid)
@@ -509,7 +524,7 @@ def unset_facts(service: str, names: list[str], path: Path | None = None) -> Non
                         del entry["supports"]
             else:
                 entry.pop(key, None)
-        if set(map(str, entry)) <= {"id"}:  # nothing left: drop the entry
+        if set(map(str, entry)) <= {"id", "domains"} and "name" not in entry:  # nothing left: drop the entry
             services.remove(entry)
 
     _update(p, change)

@@ -190,3 +190,23 @@ def test_concurrent_catalog_set_runs_all_land(tmp_path: Path, _personal_catalog:
     assert got["github"].notes == "a" and got["github"].key_only.value == "yes"
     assert got["gitlab"].key_only.value == "yes" and got["dropbox"].supports["totp"].value is False
     assert got["x"].notes == "c" and got["x"].supports["sms"].value is False
+
+
+def test_findings_about_an_imported_service_survive_a_refresh_that_renames_it(
+        tmp_path: Path, _personal_catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mfakit.catalog.refresh import refresh
+
+    monkeypatch.setattr(config, "CATALOG_DIR", tmp_path / "cat")
+
+    v3, v4 = tmp_path / "v3.json", tmp_path / "v4.json"
+    v3.write_text(json.dumps([["Airbrake", {"domain": "airbrake.io", "tfa": ["totp", "u2f"]}]]), encoding="utf-8")
+    v4.write_text(json.dumps({"airbrake.io": {"methods": ["totp", "u2f"]}}), encoding="utf-8")
+    refresh([v3], as_of="2026-08-05", catalog_dir=tmp_path / "cat")
+    cat = load_catalog(catalog_dir=tmp_path / "cat", personal_path=_personal_catalog)
+    assert cat.match("Airbrake").service.id == "airbrake"
+    set_facts("Airbrake", {"key_only": "yes"}, path=_personal_catalog)
+    (tmp_path / "cat" / "imported.json").unlink()
+    refresh([v4], as_of="2026-08-05", catalog_dir=tmp_path / "cat")  # v4: the id becomes airbrake-io
+    svc = load_catalog(catalog_dir=tmp_path / "cat", personal_path=_personal_catalog).match("Airbrake").service
+    assert svc.id == "airbrake-io" and svc.key_only.origin == "personal" and svc.key_only.value == "yes"
+    assert svc.supports["security_key"].origin == "2fa.directory"  # the imported facts are still there
