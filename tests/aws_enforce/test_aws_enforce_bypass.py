@@ -70,10 +70,14 @@ def test_presigned_urls_fetched_with_requests(world):
     got = requests.get(url, timeout=5)
     assert got.status_code == 403 and b"the body" not in got.content
     assert b"<Code>AccessDenied</Code>" in got.content and b"s3:GetObject" in got.content
-    url = sess.client("iam").generate_presigned_url("list_users")
+    url = sess.client("iam").generate_presigned_url("list_users", HttpMethod="GET")
     got = requests.get(url, timeout=5)
     assert got.status_code == 403 and b"<Code>AccessDenied</Code>" in got.content
     assert b"<UserName>" not in got.content
+    # botocore signs a query-protocol URL for POST unless told otherwise: fetched with GET, the signature
+    # cannot match (what was signed is not what was sent) and the request is refused as AWS refuses it
+    got = requests.get(sess.client("iam").generate_presigned_url("list_users"), timeout=5)
+    assert got.status_code == 403 and b"<Code>SignatureDoesNotMatch</Code>" in got.content
     admin_url = aws.admin.client("s3").generate_presigned_url(
         "get_object", Params={"Bucket": "team-bucket", "Key": "secret.txt"})
     assert requests.get(admin_url, timeout=5).content == b"the body"  # the admin's URL works: not a blanket 403
@@ -87,6 +91,23 @@ def test_raw_sigv4_request(world):
     got = requests.post(req.url, data=req.body, headers=dict(req.headers.items()), timeout=5)
     assert got.status_code == 403
     assert b"<Code>UnauthorizedOperation</Code>" in got.content and b"<VpcId>" not in got.content
+
+
+def test_a_known_key_id_with_the_wrong_secret(world):
+    aws, _, key = world
+    forged = aws.session(key["AccessKeyId"], "not-the-secret")
+    with pytest.raises(ClientError) as exc:
+        forged.client("iam").list_users()
+    assert _code(exc)[0] == "SignatureDoesNotMatch"
+    with pytest.raises(ClientError) as exc:
+        forged.client("ec2").describe_vpcs()
+    assert _code(exc)[:2] == ("AuthFailure", "AWS was not able to validate the provided access credentials")
+    with pytest.raises(ClientError) as exc:
+        forged.client("s3").list_buckets()
+    assert _code(exc)[0] == "SignatureDoesNotMatch"
+    url = forged.client("s3").generate_presigned_url("get_object", Params={"Bucket": "team-bucket",
+                                                                           "Key": "secret.txt"})
+    assert b"SignatureDoesNotMatch" in requests.get(url, timeout=5).content
 
 
 def test_unknown_keys_and_unsigned_requests(world):

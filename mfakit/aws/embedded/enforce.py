@@ -17,11 +17,12 @@ from typing import Any
 
 from mfakit.aws.embedded import ops
 from mfakit.aws.embedded.actions import SELF_DEFAULT_OPS, resource_arn
-from mfakit.aws.embedded.env import ADMIN_KEY_ID
+from mfakit.aws.embedded.env import ADMIN_KEY_ID, ADMIN_SECRET
 from mfakit.aws.embedded.iam_actions import iam_action, service_prefix
 from mfakit.aws.embedded.policies import PolicyCache
-from mfakit.aws.embedded.responses import (INVALID_TOKEN, access_denied, error, invalid_credentials,
-                                           missing_credentials)
+from mfakit.aws.embedded.responses import (INVALID_TOKEN, access_denied, bad_signature, error,
+                                           invalid_credentials, missing_credentials)
+from mfakit.aws.embedded.signatures import signature_ok
 from mfakit.aws.embedded.state import KitState, MfaSeed, Principal
 from mfakit.aws.embedded.wire import KitError, credentials, protocol
 
@@ -40,6 +41,7 @@ class Enforcer:
         self.admin = Principal("admin", "mfakit-admin", f"arn:aws:iam::{state.account}:root", "AIDAADMIN")
         self.calls = 0
         self.denied = 0
+        self.verify_signatures = True
         self.lock = threading.RLock()  # moto's state is not thread-safe; the local server is threaded
 
     @property
@@ -52,13 +54,20 @@ class Enforcer:
     # -- who is calling -------------------------------------------------------------------------
     def principal(self, key_id: str | None, token: str | None = None) -> Principal | None:
         """The caller behind an access key (None: unknown key, inactive key, or a token that does not match)."""
+        hit = self.lookup(key_id, token)
+        return hit[0] if hit is not None else None
+
+    def lookup(self, key_id: str | None, token: str | None = None) -> tuple[Principal, str] | None:
+        """(caller, secret key) behind an access key; None for an unknown/inactive key or a wrong token."""
         if key_id is None:
             return None
         if key_id == ADMIN_KEY_ID:
-            return self.admin
+            return self.admin, ADMIN_SECRET
         hit = self.state.temp_creds.get(key_id)
         if hit is not None:
-            return hit if token is None or token == self.state.temp_tokens.get(key_id) else None
+            if token is not None and token != self.state.temp_tokens.get(key_id):
+                return None
+            return hit, self.state.temp_secrets.get(key_id, "")
         if token is not None:  # a long-term key never carries a session token
             return None
         user = self.backend.get_user_from_access_key_id(key_id)
@@ -67,7 +76,7 @@ class Enforcer:
         key = next((k for k in user.access_keys if k.access_key_id == key_id), None)
         if key is None or key.status != "Active":
             return None
-        return Principal("user", user.name, user.arn, user.id, "absent", None, "access-key")
+        return Principal("user", user.name, user.arn, user.id, "absent", None, "access-key"), key.secret_access_key
 
     def seed(self, serial: str) -> MfaSeed | None:
         """A virtual device's TOTP seed, read once from moto's state (memory only, never printed)."""
@@ -99,14 +108,20 @@ class Enforcer:
             policy_arn = arns.get(deny.policy) if deny is not None else None
         return access_denied(service, who.arn, action, resource, explicit, policy_arn, json_protocol)
 
-    def identify(self, service: str, headers: Any, query: dict[str, Any]) -> Principal:
-        """The caller of a request, or AWS's answer for a missing/unknown key (raised as KitError)."""
-        key_id, token = credentials(headers, query)
+    def identify(self, service: str, resp: Any) -> Principal:
+        """The caller of a request, or AWS's answer for a missing/unknown key or a wrong signature."""
+        key_id, token = credentials(resp.headers, resp.querystring)
         if key_id is None:
             raise missing_credentials(service)
-        who = self.principal(key_id, token)
-        if who is None:
+        hit = self.lookup(key_id, token)
+        if hit is None:
             raise invalid_credentials(service)
+        who, secret = hit
+        if self.verify_signatures:
+            path = resp.raw_path + ("?" + resp.parsed_url.query if resp.parsed_url.query else "")
+            body = getattr(resp, "_mfakit_raw_body", None)
+            if not signature_ok(resp.method, path, resp.headers, resp.raw_body if body is None else body, secret):
+                raise bad_signature(service)
         return who
 
     # -- one request in moto's path --------------------------------------------------------------
@@ -117,7 +132,7 @@ class Enforcer:
         proto = protocol(resp.boto3_service_name)
         op = resp._get_action()
         try:
-            who = self.identify(service, resp.headers, resp.querystring)
+            who = self.identify(service, resp)
             params = getattr(resp, "params", None)
             api: dict[str, Any] = params if isinstance(params, dict) else {
                 k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in resp.querystring.items()}
@@ -181,7 +196,7 @@ class Enforcer:
 
         self.calls += 1
         try:
-            who = self.identify("s3", resp.headers, resp.querystring)
+            who = self.identify("s3", resp)
             name = str(resp.data.get("Action", "") if isinstance(resp.data, dict) else "")
             name = name[0] if isinstance(name, list) else name
             action = iam_action("s3", name) if name else None

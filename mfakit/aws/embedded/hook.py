@@ -31,6 +31,17 @@ def _authorize_s3(self: Any, bucket_name: str | None = None, key_name: str | Non
     return None
 
 
+def _setup_class(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+    if _ACTIVE is not None:
+        # keep the body exactly as signed: moto's form parsing would consume it (werkzeug then parses the
+        # form from this cached copy)
+        try:
+            self._mfakit_raw_body = request.get_data(cache=True, parse_form_data=False)
+        except Exception:  # noqa: BLE001 - a request without a readable body: the signature check says so
+            self._mfakit_raw_body = None
+    return _ORIGINALS["setup_class"](self, request, *args, **kwargs)
+
+
 def install() -> None:
     """Put the kit's functions in moto's request path (idempotent; inert until :func:`activate`)."""
     if _ORIGINALS:
@@ -39,6 +50,8 @@ def install() -> None:
     from moto.core.responses import BaseResponse
 
     _ORIGINALS["call_action"] = BaseResponse.call_action
+    _ORIGINALS["setup_class"] = BaseResponse.setup_class
+    BaseResponse.setup_class = _setup_class  # type: ignore[method-assign]
     _ORIGINALS["s3"] = ActionAuthenticatorMixin._authenticate_and_authorize_s3_action
     BaseResponse.call_action = _call_action  # type: ignore[method-assign]
     ActionAuthenticatorMixin._authenticate_and_authorize_s3_action = _authorize_s3  # type: ignore[method-assign]

@@ -73,6 +73,18 @@ def invalid_credentials(service: str) -> KitError:
     return KitError("InvalidClientTokenId", INVALID_TOKEN, 403)
 
 
+def bad_signature(service: str) -> KitError:
+    """The key is known but the request was not signed with its secret."""
+    if service == "ec2":
+        return KitError("AuthFailure", EC2_AUTH_FAILURE, 401)
+    if service == "s3":
+        return KitError("SignatureDoesNotMatch", "The request signature we calculated does not match the "
+                        "signature you provided. Check your key and signing method.", 403)
+    return KitError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature "
+                    "you provided. Check your AWS Secret Access Key and signing method. Consult the service "
+                    "documentation for details.", 403)
+
+
 def missing_credentials(service: str) -> KitError:
     """An unsigned request (no access key anywhere)."""
     if service == "s3":

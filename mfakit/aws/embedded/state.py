@@ -75,6 +75,7 @@ class KitState:
     clock: Clock = field(default_factory=Clock)
     temp_creds: dict[str, Principal] = field(default_factory=dict)
     temp_tokens: dict[str, str] = field(default_factory=dict)  # key id -> session token (memory only)
+    temp_secrets: dict[str, str] = field(default_factory=dict, repr=False)  # key id -> secret (signatures)
     seeds: dict[str, MfaSeed] = field(default_factory=dict)
     device_tags: dict[str, dict[str, str]] = field(default_factory=dict)
     device_kinds: dict[str, str] = field(default_factory=dict)  # serial -> "u2f" for modelled console keys
@@ -85,6 +86,8 @@ class KitState:
         """New temporary credentials for ``principal``: (key id, secret, session token)."""
         key_id = prefix + secrets.token_hex(8).upper()
         token = "mfakit-embedded-" + secrets.token_urlsafe(24)
+        secret = secrets.token_urlsafe(30)
         self.temp_creds[key_id] = principal
         self.temp_tokens[key_id] = token
-        return key_id, secrets.token_urlsafe(30), token
+        self.temp_secrets[key_id] = secret
+        return key_id, secret, token
