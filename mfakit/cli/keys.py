@@ -32,6 +32,8 @@ DEMO_PIN = typer.Option(False, "--demo-pin", help="Software key only: use its pu
 LOW_OK = typer.Option(False, "--accept-low-retries",
                       help="Try the PIN even with 2 or fewer tries left (otherwise asked, or refused).")
 MDS_BLOB = typer.Option(None, "--mds", help="A saved FIDO MDS3 blob (default: data/private/mds/blob.jwt).")
+#: How long a site (the demo's Fido2Client) waits for a touch before it sends CTAPHID CANCEL.
+TOUCH_TIMEOUT_MS = 30000
 MDS_ROOT = typer.Option(None, "--mds-root", help="The MDS trust root certificate (default: .../mds/root.crt).")
 
 
@@ -286,7 +288,7 @@ def demo_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, software
             def on_touch() -> None:
                 _say("[bold]Touch the key now...[/bold]")
 
-            timeout = 30000
+            timeout = TOUCH_TIMEOUT_MS
             if not status.is_set:
                 _say("the key has no PIN: the passkey will be made with user verification 'discouraged'")
         result = run_demo(dev, provider, on_touch, timeout)

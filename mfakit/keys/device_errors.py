@@ -16,7 +16,7 @@ TOUCH = {
                                              "command again and touch the key when it blinks"),
     "ACTION_TIMEOUT": ("touch_timeout", "the key was not touched in time: run the command again and touch "
                                         "the key when it blinks"),
-    "KEEPALIVE_CANCEL": ("touch_timeout", "no touch in time: the wait was cancelled; run the command again "
+    "KEEPALIVE_CANCEL": ("touch_cancelled", "no touch in time: the wait was cancelled; run the command again "
                                           "and touch the key when it blinks"),
 }
 
@@ -24,7 +24,8 @@ TOUCH = {
 def classify(exc: BaseException) -> tuple[str, str] | None:
     """``(kind, one-line message)`` for a transport or touch failure, else None.
 
-    kinds: ``unplugged``, ``touch_refused``, ``touch_timeout``, ``key_error``.
+    kinds: ``unplugged``, ``touch_refused``, ``touch_timeout`` (the key stopped waiting), ``touch_cancelled``
+    (the client's timer cancelled the wait), ``key_error``.
     """
     from fido2.client import ClientError
     from fido2.ctap import CtapError

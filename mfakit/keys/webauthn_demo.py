@@ -22,7 +22,7 @@ DEMO_ORIGIN = "https://demo.mfakit.local"
 DEMO_RP_NAME = "mfakit local demo site"
 PinProvider = Callable[[], "str | None"]
 #: Failures after which the demo stops: the person refused, did not touch, or the key is gone.
-STOPPING_FAILURES = ("touch_refused", "touch_timeout", "unplugged")
+STOPPING_FAILURES = ("touch_refused", "touch_timeout", "touch_cancelled", "unplugged")
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Ceremony:
     user_handle_returned: bool | None = None
     credential_id: str | None = None
     error: str | None = None
-    #: why it failed: touch_refused, touch_timeout, unplugged, key_error, client_error, rejected
+    #: why it failed: touch_refused, touch_timeout, touch_cancelled, unplugged, key_error, client_error, rejected
     failure: str | None = None
 
 

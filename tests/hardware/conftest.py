@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -9,6 +11,8 @@ import pytest
 def real_key(request):  # type: ignore[no-untyped-def]
     if not request.config.getoption("--hardware"):
         pytest.skip("needs a physical FIDO2 key: run pytest tests/hardware --hardware")
+    if os.environ.get("MFAKIT_FAKE_HID"):
+        pytest.skip("MFAKIT_FAKE_HID is set: discovery would find the emulated key, not a physical one")
     from mfakit.keys.inspect import list_hardware
 
     devices, diag = list_hardware()

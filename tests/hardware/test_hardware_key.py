@@ -29,3 +29,17 @@ def test_real_key_pin_status_costs_no_retry(real_key) -> None:  # type: ignore[n
     first = pin_status(real_key)
     second = pin_status(real_key)
     assert first.retries == second.retries
+
+
+def test_real_key_cli_info_and_list(real_key, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The CLI's real-key path on the physical key (read-only: no PIN asked, nothing written)."""
+    import json
+
+    from cli_support import run_cli  # the command opens the key itself (a second hidraw handle)
+
+    code, out, err = run_cli(["key", "info", "--hardware", "--format", "json"], capsys)
+    assert code == 0, err
+    info = json.loads(out)
+    assert info["software"] is False and info["emulated"] is False
+    code, out, err = run_cli(["key", "list", "--hardware", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["keys"], err

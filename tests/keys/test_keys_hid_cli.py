@@ -189,3 +189,39 @@ def test_a_fresh_process_finds_the_emulated_key_from_the_environment(tmp_path) -
                          capture_output=True, text=True, stdin=subprocess.DEVNULL, cwd=PROJ_ROOT, env=env, timeout=60)
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["emulated"] is True
+
+
+def test_real_discovery_code_skips_a_device_that_fails_to_open(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Without MFAKIT_FAKE_HID: fido2's own descriptor listing, with one key that vanishes while opened."""
+    import fido2.hid
+
+    from mfakit.keys.softkey.hid import EmulatedHidConnection, descriptor
+    from mfakit.keys.softkey.state import demo_softkey
+
+    monkeypatch.delenv("MFAKIT_FAKE_HID", raising=False)
+    good, gone = descriptor("/dev/hidraw-emulated-1"), descriptor("/dev/hidraw-emulated-2")
+
+    def open_connection(desc):  # type: ignore[no-untyped-def]
+        return EmulatedHidConnection(demo_softkey(), unplug_after_packets=1 if desc is gone else None)
+
+    monkeypatch.setattr(fido2.hid, "list_descriptors", lambda: iter([gone, good]))
+    monkeypatch.setattr(fido2.hid, "open_connection", open_connection)
+    code, out, err = run_cli(["key", "list", "--hardware", "--format", "json"], capsys)
+    assert code == 0, err
+    assert [k["path"] for k in json.loads(out)["keys"]] == ["/dev/hidraw-emulated-1"]
+    code, out, err = run_cli(["key", "info", "--hardware", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["emulated"] is True
+
+
+def test_site_timeout_cancels_the_touch_wait(fake_key, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Nobody touches the key: the client's timer sends CTAPHID CANCEL; one line, exit 2, quickly."""
+    import time
+
+    from mfakit.cli import keys as keys_cli
+
+    monkeypatch.setattr(keys_cli, "TOUCH_TIMEOUT_MS", 300)
+    fake_key(touch="never")
+    t0 = time.monotonic()
+    code, out, err = run_cli(["key", "demo", "--hardware", "--pin-stdin"], capsys, stdin=TEST_PIN + "\n")
+    _one_line_error(code, err, "the wait was cancelled")
+    assert time.monotonic() - t0 < 10 and out == ""

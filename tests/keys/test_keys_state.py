@@ -173,19 +173,19 @@ def test_concurrent_updates_all_land(tmp_path) -> None:  # type: ignore[no-untyp
 
 
 def test_concurrent_commands_count_every_pin_try(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Four `key passkeys` processes with a wrong PIN at once: four tries used, none lost."""
+    """Three `key passkeys` processes with a wrong PIN at once: three tries used, none lost."""
     state = tmp_path / "key.json"
     save_state(softkey(), state)
     cmd = [sys.executable, "-m", "mfakit.cli.main", "key", "passkeys", "--state", str(state), "--pin-stdin"]
     procs = [subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              cwd=PROJ_ROOT) for _ in range(4)]
+                              cwd=PROJ_ROOT) for _ in range(3)]
     for p in procs:  # every PIN line written up front: a command holds the lock while it reads its PIN
         assert p.stdin is not None
         p.stdin.write(WRONG_PIN + "\n")
         p.stdin.close()
     results = [(p.wait(timeout=60), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
     assert all(p.returncode == 2 for p in procs), results
-    assert load_state(state).pin_state.retries == 8 - 4
+    assert load_state(state).pin_state.retries == 8 - 3
 
 
 def test_key_state_secrets_never_printed(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
