@@ -16,7 +16,7 @@ KeyOnly = Literal["yes", "no", "unknown"]
 class Fact:
     """One fact with its provenance. ``value`` is True/False for a capability, a string or list otherwise.
 
-    ``origin`` names the layer (``curated``, ``2fa.directory``, ``passkeys.directory``); ``source`` is a URL
+    ``origin`` names the layer (``personal``, ``curated``, ``2fa.directory``, ``passkeys.directory``); ``source`` is a URL
     (or the catalog's name) and ``as_of`` an ISO date.
     """
 
@@ -77,7 +77,9 @@ class Match:
     """The result of matching an account to the catalog. ``service`` is None when not certain."""
 
     service: Service | None
-    how: str  # "id", "domain", "name", "alias", "none", "ambiguous"
+    #: "id", "domain", "name", "alias", "domain label" (certain); "partial" (one suggestion), "ambiguous"
+    #: (several candidates), "tenant" (a sign-in provider's customer host), "none"
+    how: str
     candidates: tuple[str, ...] = ()
 
     @property
