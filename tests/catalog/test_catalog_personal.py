@@ -210,3 +210,15 @@ def test_findings_about_an_imported_service_survive_a_refresh_that_renames_it(
     svc = load_catalog(catalog_dir=tmp_path / "cat", personal_path=_personal_catalog).match("Airbrake").service
     assert svc.id == "airbrake-io" and svc.key_only.origin == "personal" and svc.key_only.value == "yes"
     assert svc.supports["security_key"].origin == "2fa.directory"  # the imported facts are still there
+
+
+def test_a_symlinked_personal_catalog_is_written_through(tmp_path: Path, _personal_catalog: Path) -> None:
+    real = tmp_path / "sync" / "catalog.yaml"
+    real.parent.mkdir()
+    real.write_text("# synced elsewhere\nversion: 1\nservices: []\n", encoding="utf-8")
+    _personal_catalog.parent.mkdir(parents=True, exist_ok=True)
+    _personal_catalog.symlink_to(real)
+    set_facts("github", {"notes": "two keys"})
+    assert _personal_catalog.is_symlink() and os.readlink(_personal_catalog) == str(real)
+    text = real.read_text(encoding="utf-8")
+    assert "# synced elsewhere" in text and "two keys" in text
