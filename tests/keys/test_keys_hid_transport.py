@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import struct
-import threading
 import time
 
 import pytest

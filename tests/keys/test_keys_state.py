@@ -10,9 +10,10 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from keys_support import TEST_PIN, WRONG_PIN, run_cli, softkey
 
 from mfakit.config import PROJ_ROOT
@@ -206,3 +207,40 @@ def test_key_state_secrets_never_printed(tmp_path, capsys) -> None:  # type: ign
     for blob in seen:
         for secret in secrets:
             assert secret not in blob
+
+
+_LEAVES = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=50) | st.lists(st.integers(), max_size=2) \
+    | st.dictionaries(st.text(max_size=4), st.integers(), max_size=2) | st.sampled_from(["AAAA", "A" * 43, "00" * 16])
+
+
+def _paths(doc, prefix=()):  # type: ignore[no-untyped-def]
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else []
+    for k, v in items:
+        yield (*prefix, k)
+        yield from _paths(v, (*prefix, k))
+
+
+_GOOD = None
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_mutated_state_files_load_cleanly_or_fail_with_one_error(data) -> None:  # type: ignore[no-untyped-def]
+    """Any one field replaced by any JSON value: refused with KeyDeviceError, or a key that works."""
+    from mfakit.keys.inspect import key_info
+    from mfakit.keys.softkey.state import from_dict
+
+    global _GOOD
+    if _GOOD is None:
+        _GOOD = _good()
+    doc = json.loads(json.dumps(_GOOD))
+    path = data.draw(st.sampled_from(sorted(_paths(doc), key=str)))
+    _broken(doc, list(path), data.draw(_LEAVES))
+    try:
+        key = from_dict(json.loads(json.dumps(doc)))
+    except KeyDeviceError as exc:
+        assert "\n" not in str(exc) and _GOOD["store"]["master"] not in str(exc)
+        return
+    key_info(key)  # a key that loaded must work
+    key.store.new("x.example", True, "X", {"id": b"x", "name": "x"})
+    json.loads(dumps(key))

@@ -135,7 +135,8 @@ class CredentialStore:
         return False
 
     def next_counter(self) -> int:
-        self.counter += 1
+        """The signature counter, one up (it is 32 bits: it stops at the top instead of wrapping)."""
+        self.counter = min(self.counter + 1, 0xFFFFFFFF)
         return self.counter
 
     def to_dict(self) -> dict[str, Any]:

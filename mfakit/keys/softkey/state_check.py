@@ -91,7 +91,7 @@ def check_passkey(p: Any, where: str) -> None:
     secret = int.from_bytes(_b64(p.get("key"), f"{where}.key", (32, 32)), "big")
     if not 1 <= secret < P256_ORDER:
         raise StateShapeError(f"{where}.key is not a valid P-256 private key")
-    _int(p.get("created", 0), f"{where}.created", 0, 2**32)
+    _int(p.get("created", 0), f"{where}.created", 0, 2**53)
 
 
 def check_state(data: Any) -> None:
@@ -112,7 +112,7 @@ def check_state(data: Any) -> None:
     store = _mapping(data.get("store"), "store")
     _b64(store.get("master"), "store.master", (32, 32))
     _int(store.get("counter", 0), "store.counter", 0, 2**32 - 1)
-    _int(store.get("seq", 0), "store.seq", 0, 2**32)
+    _int(store.get("seq", 0), "store.seq", 0, 2**52)
     limit = _int(store.get("max_discoverable", 25), "store.max_discoverable", 1, MAX_PASSKEYS)
     passkeys = store.get("passkeys", [])
     if not isinstance(passkeys, list):
