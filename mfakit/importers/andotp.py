@@ -42,6 +42,8 @@ def parse_andotp(doc: list[Any], path: Path, col: Collector) -> str:
 
 
 MIN_ENCRYPTED = 4 + 12 + 12 + 16
+#: andOTP writes 140,000–160,000 PBKDF2 iterations; a count far outside is not an andOTP header.
+MAX_ANDOTP_ITERATIONS = 500_000
 
 
 def decrypt(data: bytes, path: Path, password_provider: Any) -> Any | None:
@@ -57,14 +59,14 @@ def decrypt(data: bytes, path: Path, password_provider: Any) -> Any | None:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     from mfakit.importers.common import need_password
-    from mfakit.importers.kdf import MAX_PBKDF2_ITERATIONS, pbkdf2
+    from mfakit.importers.kdf import pbkdf2
 
     what = "andOTP encrypted backup"
     password = need_password(password_provider, path, "this binary file (an andOTP encrypted backup?)")
     attempts: list[tuple[bytes, bytes, bytes]] = []
     try:
         iterations = int.from_bytes(data[:4], "big")
-        if 1000 <= iterations <= MAX_PBKDF2_ITERATIONS and len(data) >= MIN_ENCRYPTED:
+        if 1000 <= iterations <= MAX_ANDOTP_ITERATIONS and len(data) >= MIN_ENCRYPTED:
             key = pbkdf2("sha1", password, data[4:16], iterations, path=path, what=what)
             attempts.append((key, data[16:28], data[28:]))
         if len(data) >= 12 + 16:
