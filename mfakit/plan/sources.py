@@ -21,8 +21,9 @@ from urllib.parse import urlsplit
 _FACT = re.compile(r"(.+?) \(([\w.\- ]{1,40}), (\d{4}-\d{2}(?:-\d{2})?)\)(?:; |$)", re.S)
 # A URL the kit is willing to make clickable: http(s), printable ASCII only, no quotes, brackets or spaces.
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&()*+,;=%']+\Z")
+_LEADING_URL = re.compile(r"(https?://\S+?)[.,;]*(?:\s+\(|\s*;|\s*$)")
 _URL_PART = re.compile(r"; (?=https?://)")  # a fact's text holds several references only before a URL
-_MAX_TEXT_LABEL = 32
+_MAX_TEXT_LABEL = 24
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class SourceRef:
 
     @property
     def href(self) -> str | None:
-        return safe_href(self.text)
+        return safe_href(leading_url(self.text))
 
     @property
     def label(self) -> str:
@@ -56,6 +57,12 @@ def safe_href(text: Any) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     return url
+
+
+def leading_url(text: Any) -> str:
+    """The URL a reference starts with (``"https://x.example/a (what it says)"`` → ``"https://x.example/a"``)."""
+    m = _LEADING_URL.match(str(text or "").strip())
+    return m.group(1).rstrip(".,;") if m else str(text or "").strip()
 
 
 def _domain(url: str) -> str:
@@ -85,7 +92,7 @@ def short_source(url_or_text: Any, as_of: str | None = None) -> tuple[str, str |
         m = _FACT.fullmatch(text)
         if m:
             text, as_of = m.group(1).strip(), m.group(3)
-    href = safe_href(text)
+    href = safe_href(leading_url(text))
     label = _domain(href) if href else _short_text(text)
     month = (as_of or "")[:7]
     return (f"{label} · {month}" if label and month else label or month), href
