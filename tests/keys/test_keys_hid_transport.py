@@ -311,3 +311,23 @@ def test_random_packets_never_break_the_emulated_key(packets: list[bytes]) -> No
         assert len(out) == PACKET_SIZE
     dev = CtapHidDevice(descriptor(), conn)  # the key still answers a fresh INIT and a ping
     assert dev.ping(b"ok") == b"ok"
+
+
+def test_three_wrong_pins_over_hid_need_a_replug_and_are_explained() -> None:
+    from mfakit.keys.passkeys import PinError, check_can_ask, pin_status
+
+    key = softkey()
+    dev = emulated_device(key, keepalive_s=0.02)
+    for expected in ("PIN_INVALID", "PIN_INVALID", "PIN_AUTH_BLOCKED"):
+        with pytest.raises(PinError) as exc:
+            list_passkeys(dev, WRONG_PIN)  # one try per call, as the CLI does
+        assert exc.value.code == expected
+    status = pin_status(dev)
+    assert status.replug_needed and status.retries == 5
+    with pytest.raises(PinError) as exc:
+        check_can_ask(status)  # refused before asking: a PIN now would be rejected unseen
+    assert "UNPLUG IT AND PLUG IT IN AGAIN" in str(exc.value) and "5 tries left" in str(exc.value)
+    dev._connection.unplug()
+    key.plug_in()  # the person replugs the key: a new HID connection, a new power-up
+    dev = emulated_device(key, keepalive_s=0.02)
+    assert not pin_status(dev).replug_needed and list_passkeys(dev, TEST_PIN).used == 0
