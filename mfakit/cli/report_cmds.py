@@ -113,8 +113,9 @@ def plan(inventory: Optional[Path] = INVENTORY_OPT, fmt: str = FORMAT_TABLE,
 
 
 def export(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (its folder is created); "
-                                          "'-' writes to stdout (text formats). Default: data/private/exports/."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (its folder is created; "
+                                          "a relative path is relative to the project root); '-' writes to stdout "
+                                          "(text formats). Default: data/private/exports/mfakit-status.html."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="csv, md, html, xlsx or json "
                                       "(default: from the file name)."),
     inventory: Optional[Path] = INVENTORY_OPT,
@@ -154,8 +155,14 @@ def export(
     if output is None:
         target = default_export_dir() / f"mfakit-status.{chosen}"
     else:
-        target = output
+        from mfakit.config import resolve_path
+
+        target = resolve_path(output)  # a relative path is relative to the project root, as everywhere
     export_rows(sort_for_plan(shown), chosen, target, title=title, meta=meta)
+    try:
+        target = target.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        pass
     err().print(f"wrote {len(shown)} accounts as {chosen} to {safe.terminal(str(target))} "
                 f"(inventory: {safe.terminal(where)}{safe.terminal(note)})", soft_wrap=True)
 

@@ -62,7 +62,8 @@ def filter_note(states: set[str], groups: set[str], shown: int, total: int) -> s
     """``" (filtered: state ready, hybrid; 3 of 12 accounts)"`` or ``""``."""
     parts = []
     if states:
-        parts.append("state " + ", ".join(sorted(states)))
+        from mfakit.plan import STATES
+        parts.append("state " + ", ".join(s for s in STATES if s in states))
     if groups:
         parts.append("group " + ", ".join(safe.plain(g) for g in sorted(groups)))
     return f" (filtered: {'; '.join(parts)}; {shown} of {total} accounts)" if parts else ""
