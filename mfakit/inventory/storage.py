@@ -217,9 +217,9 @@ def parse_document(doc: Any, path: Path) -> Inventory:
             problems.add(_line(doc, key), f"field '{key}'", f"unknown top-level field (allowed: {', '.join(sorted(_TOP_FIELDS))})")
     version = doc.get("version", SCHEMA_VERSION)
     if isinstance(version, bool) or not isinstance(version, int):
-        problems.add(_line(doc, "version"), "field 'version'",
-                     f"must be the number {SCHEMA_VERSION}, not {_not_text(version).split(' but ')[-1]}"
-                     if isinstance(version, (bool, date)) else f"must be the number {SCHEMA_VERSION}")
+        kind = "a boolean" if isinstance(version, bool) else "a date" if isinstance(version, date) else \
+            "text" if isinstance(version, str) else f"a {type(version).__name__}"
+        problems.add(_line(doc, "version"), "field 'version'", f"must be the number {SCHEMA_VERSION}, not {kind}")
     elif version != SCHEMA_VERSION:
         problems.add(_line(doc, "version"), "field 'version'", f"unsupported version {version!r} (this kit reads {SCHEMA_VERSION})")
     accounts_node = doc.get("accounts")
