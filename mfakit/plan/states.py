@@ -87,8 +87,12 @@ def _record_new(service_name: str) -> str:
 
     from mfakit.catalog.normalize import slug
 
-    sid = slug(service_name) or "ID"
-    return (f"mfakit catalog add {shlex.quote(service_name)}, then "
+    sid = slug(service_name)
+    if not sid or len(service_name) > 40:  # a long name would crowd every table: name placeholders instead
+        quoted, sid = "NAME", "ID"
+    else:
+        quoted = shlex.quote(service_name)
+    return (f"mfakit catalog add {quoted}, then "
             f"mfakit catalog set {sid} key_support=ANSWER (security_key, passkey, both or none)")
 
 
@@ -121,7 +125,7 @@ def decide(account: Account, match: Match, risk: LockoutRisk | None = None) -> t
                 why += " (a sign-in tenant of a shared provider is not the provider)"
             elif match.candidates:
                 why += f" (closest: {', '.join(match.candidates)})"
-            step = (f"Check {account.service}'s security settings for keys/passkeys, then record it: "
+            step = ("Check its security settings for keys/passkeys, then record it: "
                     f"{_record_new(account.service)}{_WIDGET}.")
         return "unknown", step, why, "catalog"
     name = service.name
