@@ -18,11 +18,20 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-def _target_inventory(explicit: Optional[Path]) -> tuple[Path, bool]:
-    """The inventory to merge into, and whether it is new. Never the bundled example unless asked for it."""
-    from mfakit import config
+def _target_inventory(explicit: Optional[Path], dry_run: bool = False) -> tuple[Path, bool]:
+    """The inventory to merge into, and whether it is new. Never the bundled example unless asked for it.
 
-    path = config.writable_inventory(explicit)  # the example is read-only: without one's own, `mfakit init`
+    A dry run without an inventory of one's own plans against a new, empty one (nothing is written).
+    """
+    from mfakit import config
+    from mfakit.errors import ReadOnlyExampleError
+
+    try:
+        path = config.writable_inventory(explicit)  # the example is read-only: without one's own, `mfakit init`
+    except ReadOnlyExampleError:
+        if not dry_run:
+            raise
+        path = config.PRIVATE_INVENTORY
     return path, not path.exists()
 
 
@@ -83,7 +92,7 @@ def import_cmd(
     from mfakit.inventory import load_inventory, new_inventory, save_inventory
 
     json_mode = fmt == OutputFormat.json
-    path, is_new = _target_inventory(inventory)
+    path, is_new = _target_inventory(inventory, dry_run)
     banner(f"inventory: {describe_inventory(path)}{' (new)' if is_new else ''}", json_mode)
     provider, wipe = _password_provider(password_stdin)
     try:

@@ -197,7 +197,8 @@ def parse_keepass(data: bytes, path: Path, col: Collector, password_provider: Pa
         col.add(record, secret)
         del secret
     if not found and not col.file_skips:
-        raise fail(path, f"{WHAT}: no entry has a TOTP field (otp, TOTP Seed or TimeOtp-Secret)")
+        raise fail(path, f"{WHAT}: no entry has a TOTP field (otp, TOTP Seed or TimeOtp-Secret), so there is "
+                         "nothing to import; export from the app that holds your codes instead")
     return "keepass"
 
 
