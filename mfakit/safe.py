@@ -100,3 +100,10 @@ def markdown(value: Any) -> str:
 def html(value: Any) -> str:
     """For HTML text or a quoted attribute: escaped with quotes, controls made visible."""
     return _html.escape(_UNSAFE.sub(_visible, _text(value)), quote=True)
+
+
+def json_text(encoded: str) -> str:
+    """Make already-encoded JSON terminal-safe: C1 controls, DEL, bidi and separator characters (which JSON
+    leaves raw) written as ``\\uXXXX`` escapes. They can only occur inside strings, so the JSON is unchanged."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
+

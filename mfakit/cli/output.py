@@ -40,7 +40,10 @@ def _default(obj: Any) -> Any:
 
 def emit_json(data: Any) -> None:
     """Print pure JSON on stdout (nothing else goes to stdout when --format json)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+    from mfakit.safe import json_text
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    sys.stdout.write(json_text(text) + "\n")
     sys.stdout.flush()
 
 
