@@ -102,8 +102,13 @@ def html(value: Any) -> str:
     return _html.escape(_UNSAFE.sub(_visible, _text(value)), quote=True)
 
 
+# What json.dumps(ensure_ascii=False) leaves raw inside strings (it escapes C0 itself; C0 outside strings is
+# only the layout's own whitespace).
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
 def json_text(encoded: str) -> str:
     """Make already-encoded JSON terminal-safe: C1 controls, DEL, bidi and separator characters (which JSON
     leaves raw) written as ``\\uXXXX`` escapes. They can only occur inside strings, so the JSON is unchanged."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
 
