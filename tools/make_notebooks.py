@@ -13,7 +13,7 @@ NB = Path(__file__).resolve().parents[1] / "notebooks"
 
 def notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}  # as JupyterLab saves it
     # no language_info: the kernel rewrites it on every save, and the git filter strips it (make git-filter)
     for kind, src in cells:
         if kind == "md":

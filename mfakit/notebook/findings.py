@@ -32,7 +32,8 @@ class FindingsWidget:
         self.answer = w.RadioButtons(description="Answer", options=[], layout=w.Layout(width="34rem"))
         self.source = w.Text(description="Source", placeholder="a URL, or 'I tried it' (default: you, today)",
                              layout=wide)
-        self.save = w.Button(description="Save what I found", button_style="primary", icon="save")
+        self.save = w.Button(description="Save what I found", button_style="primary", icon="save",
+                             layout=w.Layout(width="14rem"))
         self.command = w.HTML()
         self.message = w.HTML()
         self.account.observe(lambda _c: self._ask(), names="value")

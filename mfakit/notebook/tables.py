@@ -17,17 +17,22 @@ from typing import Any, Iterable, Mapping
 
 from mfakit import safe
 
-#: DataTables options shared by every table: left-aligned, wrapped text, search box, 25 rows a page.
+#: DataTables options shared by every table: left-aligned text that wraps inside a table as wide as the notebook
+#: (fixed layout: no column pushed out of view), a search box, a filter under each column, 25 rows a page.
+_CSS = (".mfakit-itable{table-layout:fixed}"
+        ".mfakit-itable td,.mfakit-itable th{text-align:left!important;vertical-align:top;overflow-wrap:anywhere}"
+        ".mfakit-itable tfoot input{width:100%;box-sizing:border-box}")
 _OPTIONS: dict[str, Any] = {
     "classes": "display compact cell-border mfakit-itable",
-    "style": "width:100%;margin:0;table-layout:auto;font-size:12.5px",
-    "columnDefs": [{"className": "dt-left", "targets": "_all"}],
+    "style": "width:100%;margin:0;font-size:12.5px",
+    "css": _CSS,
     "pageLength": 25,
     "lengthMenu": [10, 25, 100],
     "showIndex": False,
     "allow_html": True,
     "column_filters": "footer",
     "autoWidth": False,
+    "text_in_header_can_be_selected": False,  # a click anywhere on a header sorts, as people expect
 }
 
 
@@ -65,22 +70,31 @@ def frame(rows: Iterable[Mapping[str, Any]], columns: Mapping[str, str],
     return pd.DataFrame(data, columns=list(columns.values()), dtype=object)
 
 
-def interactive(df: Any, caption: str = "", **options: Any) -> Any:
-    """An ``itables.widget.ITable`` for ``df`` (sortable, filterable, searchable in the browser, offline)."""
+def interactive(df: Any, caption: str = "", widths: Mapping[str, str] | None = None, **options: Any) -> Any:
+    """An ``itables.widget.ITable`` for ``df`` (sortable, filterable, searchable in the browser, offline).
+
+    ``widths`` maps a column header to its share of the width (``"30%"``); the others share the rest.
+    """
     from itables.widget import ITable
 
-    return ITable(df, caption=caption, **{**_options(len(df)), **options})
+    table = ITable(df, caption=caption, **{**_options(df, widths), **options})
+    table._mfakit_widths = dict(widths or {})
+    return table
 
 
-def _options(rows: int) -> dict[str, Any]:
-    """The shared options; no pages for a table that fits on one."""
-    return {**_OPTIONS, "paging": rows > _OPTIONS["pageLength"]}
+def _options(df: Any, widths: Mapping[str, str] | None) -> dict[str, Any]:
+    """The shared options, the column widths, and no pages for a table that fits on one."""
+    headers = list(df.columns)
+    defs: list[dict[str, Any]] = [{"width": w, "targets": headers.index(h)} for h, w in (widths or {}).items()
+                                  if h in headers]
+    defs.append({"className": "dt-left", "targets": "_all"})
+    return {**_OPTIONS, "columnDefs": defs, "paging": len(df) > _OPTIONS["pageLength"]}
 
 
 def update(table: Any, df: Any) -> None:
     """Replace a table's rows in place (the widget the notebook shows keeps its place)."""
     # All options again: on update itables drops columnDefs it did not get and escapes HTML unless allowed.
-    table.update(df, **_options(len(df)))
+    table.update(df, **_options(df, getattr(table, "_mfakit_widths", None)))
 
 
 def table_rows(table: Any) -> list[list[str]]:

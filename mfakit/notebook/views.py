@@ -44,7 +44,7 @@ def source_link(source: str) -> str:
         from mfakit.plan.sources import sources_html
     except ImportError:  # pragma: no cover - the short-source helper is not there
         return safe.html(source)
-    return str(sources_html(source, sep="; "))
+    return str(sources_html(source))
 
 
 def devices_in_use(inventory: Inventory) -> dict[str, list[str]]:

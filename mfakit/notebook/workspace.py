@@ -192,11 +192,11 @@ class Workspace:
         return view
 
     def _table(self, records: Callable[[], list[dict[str, Any]]], columns: dict[str, str],
-               html_columns: Iterable[str], css: str) -> Any:
+               html_columns: Iterable[str], css: str, widths: dict[str, str] | None = None) -> Any:
         from mfakit.notebook.tables import frame, interactive, update
 
         html_cols = list(html_columns)
-        table = interactive(frame(records(), columns, html_cols))
+        table = interactive(frame(records(), columns, html_cols), widths=widths)
         table.add_class(css)
         self.parts[css] = table
         self._renderers.append(lambda: update(table, frame(records(), columns, html_cols)))
@@ -205,12 +205,16 @@ class Workspace:
     def inventory_table(self) -> Any:
         """Every account as a sortable, filterable, searchable table."""
         from mfakit.notebook.views import INVENTORY_COLUMNS, inventory_records
-        return self._table(lambda: inventory_records(self.rows), INVENTORY_COLUMNS, ["state"], "mfakit-inventory-table")
+        return self._table(lambda: inventory_records(self.rows), INVENTORY_COLUMNS, ["state"], "mfakit-inventory-table",
+                           {"Group": "9%", "Label": "12%", "Service": "12%", "Account": "17%", "Factors": "30%",
+                            "State": "9%"})
 
     def plan_table(self) -> Any:
         """The plan, most actionable first: state, next step, why, lockout risk, sources as short links."""
         from mfakit.notebook.views import PLAN_COLUMNS, plan_records
-        return self._table(lambda: plan_records(self.rows), PLAN_COLUMNS, ["state", "source"], "mfakit-plan-table")
+        return self._table(lambda: plan_records(self.rows), PLAN_COLUMNS, ["state", "source"], "mfakit-plan-table",
+                           {"Account": "10%", "Group": "7%", "State": "8%", "Next step": "29%", "Why": "17%",
+                            "Lockout risk": "13%", "Source": "16%"})
 
     def lockout_view(self) -> Any:
         """Per device: the accounts one lost phone app, phone number or key locks you out of."""
@@ -219,7 +223,9 @@ class Workspace:
         from mfakit.notebook.views import LOCKOUT_COLUMNS, lockout_records
         from mfakit.plan.lockout import second_key_line
 
-        table = self._table(lambda: lockout_records(self.losses), LOCKOUT_COLUMNS, [], "mfakit-lockout-table")
+        table = self._table(lambda: lockout_records(self.losses), LOCKOUT_COLUMNS, [], "mfakit-lockout-table",
+                            {"If you lose": "16%", "Kind": "9%", "Locked out of": "25%",
+                             "Only with recovery codes": "20%"})
         line = w.HTML()
         line.add_class("mfakit-second-key")
         self._view(lambda: setattr(line, "value", f"<b>{safe.html(second_key_line(self.losses))}</b>"))

@@ -113,7 +113,7 @@ def decide(account: Account, match: Match, risk: LockoutRisk | None = None) -> t
     if on_key and not phone_left:
         src = _source(service, "key_only") if service else ""
         risk = risk or assess(account)
-        step = "Done. Register a second key as a backup." if "single_key" in risk.rules else "Done."
+        step = "Done."  # a second key is one line of the per-device lockout view, not a step on every row
         return "done", step, "on a key or passkey; no TOTP or SMS left", src or "inventory"
     if service is None:
         if match.how == "ambiguous":

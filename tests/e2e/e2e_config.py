@@ -16,7 +16,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-quic",
 ]
-VIEWPORT = {"width": 1280, "height": 900}
+#: The window a person looks at (issue 13: 1440×900); the first-screen checks use its height.
+VIEWPORT = {"width": 1440, "height": 900}
 #: User settings written before JupyterLab starts: no news/update pop-ups; every cell attached to the DOM.
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
@@ -32,10 +33,12 @@ def chromium_path() -> str:
 
 @dataclass(frozen=True)
 class Lab:
-    """A running JupyterLab: where it answers, its token, the folder it serves and the inventory copy."""
+    """A running JupyterLab: where it answers, its token, the folder it serves, the inventory copy, and the
+    kernels' data folder (``$MFAKIT_DATA_DIR``: a copy of data/example plus the personal catalog)."""
 
     base_url: str
     token: str
     root: Path
     inventory: Path
     runtime_dir: Path
+    data_dir: Path

@@ -22,19 +22,21 @@ ERROR_TEXT = re.compile(r"Traceback|^\s*\w*(Error|Exception)\b.*$", re.MULTILINE
 #: Texts the widget manager shows when a widget cannot render (missing/mismatched @jupyter-widgets).
 WIDGET_FAILURES = ("Error displaying widget", "Failed to load model class", "Failed to create view")
 
-# JS run in the page: the state of the notebook that has focus.
+# JS run in the page: the state of the notebook that has focus, read from the cell models (a cell whose code is
+# collapsed shows no prompt, so the DOM alone cannot tell whether it ran).
 _STATE_JS = """() => {
   const app = window.jupyterapp;
   const panel = app && app.shell.currentWidget;
   if (!panel || !panel.sessionContext) { return null; }
   const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-  const prompts = [...panel.node.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
-      .map(p => p.textContent.trim());
+  const cells = panel.content.widgets.filter(c => c.model.type === 'code');
+  const running = c => c.model.executionState === 'running'
+      || (c.node.querySelector('.jp-InputArea-prompt') || {textContent: ''}).textContent.includes('*');
   return {
     kernel: kernel ? kernel.status : 'none',
-    busy: prompts.filter(t => t.includes('*')).length,
-    unrun: prompts.filter(t => /^\\[\\s*\\]:?$/.test(t) || t === '').length,
-    cells: prompts.length,
+    busy: cells.filter(running).length,
+    unrun: cells.filter(c => !running(c) && c.model.executionCount === null).length,
+    cells: cells.length,
   };
 }"""
 
@@ -105,8 +107,9 @@ def run_notebook(page: Page, base_url: str, token: str, name: str, timeout: floa
     # Wait for the run to start, so an idle kernel before Run All is not taken as "done".
     page.wait_for_function(
         """() => { const p = window.jupyterapp.shell.currentWidget;
-             return [...p.node.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
-                    .some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent)); }""", timeout=30_000)
+             return p.content.widgets.some(c => c.model.type === 'code'
+                    && (c.model.executionState === 'running' || c.model.executionCount !== null)); }""",
+        timeout=30_000)
     state = wait_until_done(page, timeout)
     errors = error_outputs(page)
     assert not errors, f"{name}: cells show errors:\n" + "\n---\n".join(errors)

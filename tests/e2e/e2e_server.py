@@ -33,8 +33,9 @@ def write_lab_settings(settings_dir: Path) -> None:
         path.write_text(json.dumps(values))
 
 
-def lab_env(tmp: Path, inventory: Path) -> dict[str, str]:
-    """The server's (and so the kernels') environment: isolated Jupyter dirs, the inventory copy."""
+def lab_env(tmp: Path, inventory: Path, data_dir: Path | None = None) -> dict[str, str]:
+    """The server's (and so the kernels') environment: isolated Jupyter dirs, the inventory copy, and a data
+    folder of its own (so ``data/private/...`` and the personal catalog never touch the real data/private)."""
     env = dict(os.environ)
     for name, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
                       ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTERLAB_SETTINGS_DIR", "settings"),
@@ -44,6 +45,9 @@ def lab_env(tmp: Path, inventory: Path) -> dict[str, str]:
     env.pop("JUPYTER_PATH", None)
     env.pop("JUPYTER_TOKEN", None)
     env["MFAKIT_INVENTORY"] = str(inventory)
+    if data_dir is not None:
+        env["MFAKIT_DATA_DIR"] = str(data_dir)
+        env["MFAKIT_PERSONAL_CATALOG"] = str(data_dir / "private" / "catalog.yaml")
     env["PYTHONUNBUFFERED"] = "1"
     # The kernel is the sys-prefix "python3" spec of this venv: its bin goes first on PATH too.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -79,7 +83,11 @@ def running_lab(tmp: Path) -> Iterator[Lab]:
     inventory = tmp / "data" / "inventory.yaml"
     inventory.parent.mkdir()
     restore_inventory(inventory)
-    env = lab_env(tmp / "jupyter", inventory)
+    data_dir = tmp / "mfakit-data"
+    (data_dir / "private").mkdir(parents=True)
+    if EXAMPLE_INVENTORY.parent.is_dir():
+        shutil.copytree(EXAMPLE_INVENTORY.parent, data_dir / "example")
+    env = lab_env(tmp / "jupyter", inventory, data_dir)
     write_lab_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
     port, token = free_port(), secrets.token_hex(24)
     log = tmp / "jupyterlab.log"
@@ -90,7 +98,7 @@ def running_lab(tmp: Path) -> Iterator[Lab]:
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent)
-    lab = Lab(f"http://127.0.0.1:{port}", token, root, inventory, Path(env["JUPYTER_RUNTIME_DIR"]))
+    lab = Lab(f"http://127.0.0.1:{port}", token, root, inventory, Path(env["JUPYTER_RUNTIME_DIR"]), data_dir)
     try:
         wait_for_http(f"{lab.base_url}/api", proc, timeout=60, log=log)
         yield lab

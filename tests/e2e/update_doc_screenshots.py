@@ -18,8 +18,15 @@ TARGET = ROOT / "docs" / "screenshots"
 MAX_WIDTH = 1100
 #: build/screenshots name -> docs/screenshots name.
 PICKS = {
-    "01-inventory.png": "inventory-groups.png",
+    "01-inventory-first-screen.png": "first-screen-01-inventory.png",
+    "02-plan-and-progress-first-screen.png": "first-screen-02-plan.png",
+    "01-inventory-groups.png": "inventory-groups.png",
+    "01-inventory-search.png": "catalog-search.png",
+    "02-plan-table.png": "plan-table.png",
+    "02-lockout.png": "lockout-per-device.png",
     "02-plan-and-progress-record.png": "record-change-widget.png",
+    "02-what-i-found.png": "what-i-found.png",
+    "02-progress.png": "progress-chart.png",
 }
 
 
