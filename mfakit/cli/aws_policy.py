@@ -83,7 +83,9 @@ def register(app: typer.Typer) -> None:
             from mfakit.fileio import atomic_write as atomic_write_text
 
             atomic_write_text(output, text)
-            err().print(f"wrote {output}")
+            from mfakit.safe import terminal as _t
+
+            err().print(f"wrote {_t(str(output))}")
         else:
             typer.echo(text, nl=False)
 
@@ -103,14 +105,14 @@ def register(app: typer.Typer) -> None:
             colours = {"error": "red", "warning": "yellow", "info": "cyan"}
             if not findings:
                 out().print("no findings")
-            from mfakit.safe import terminal
+            from mfakit.safe import plain, terminal
 
             for f in findings:  # statement ids come from the file: escaped for rich and the terminal
                 out().print(f"[{colours[f.severity]}]{f.severity:7}[/] {f.id} "
                             f"{terminal(f.statement) if f.statement else '(policy set)'}",
                             markup=True, soft_wrap=True)
-                out().print(f"        {f.message}", markup=False, soft_wrap=True)
-                out().print(f"        fix: {f.fix}", markup=False, soft_wrap=True)
+                out().print(f"        {plain(f.message)}", markup=False, soft_wrap=True)
+                out().print(f"        fix: {plain(f.fix)}", markup=False, soft_wrap=True)
         if any(f.severity == "error" for f in findings):
             raise typer.Exit(1)
 
@@ -132,5 +134,7 @@ def register(app: typer.Typer) -> None:
             return
         colour = {"allowed": "green", "explicitDeny": "red", "implicitDeny": "yellow"}[res.decision]
         out().print(f"[bold {colour}]{res.decision}[/]")
-        for line in res.explain():
-            out().print(line, markup=False, soft_wrap=True)
+        from mfakit.safe import plain
+
+        for line in res.explain():  # explanations quote the policy's Sids and values: controls made visible
+            out().print(plain(line), markup=False, soft_wrap=True)
