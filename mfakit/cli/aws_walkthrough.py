@@ -169,7 +169,7 @@ def _live_demo(policy: str, profile: Optional[str], region: Optional[str], yes: 
     with aws_errors(f"profile {profile}"):
         target = LiveTarget(profile, region, guide=guide)
         account = target.admin.client("sts").get_caller_identity()["Account"]
-        err().print(f"account {account} (profile {profile}, endpoint {target.endpoint})")
+        err().print(f"account {account} (profile {profile}, endpoint {target.endpoint})", markup=False)
         problems = preflight(target.admin)
     if problems:
         raise AwsError("; ".join(problems))
@@ -242,7 +242,7 @@ def audit(
             report = audit_account(aws.admin)
     if output is not None:
         write(report, "md" if fmt == "table" else fmt, output)
-        err().print(f"wrote {output}")
+        err().print(f"wrote {output}", markup=False)
         return
     if fmt == "json":
         emit_json(report.to_dict())
