@@ -88,4 +88,11 @@ def test_embedded_demo_json_uses_no_real_credentials(tmp_path, capsys, monkeypat
     steps = json.loads(cap.out)
     assert {"step", "principal", "action", "mfa", "expected", "decision", "reason"} <= set(steps[0])
     assert all(s["ok"] for s in steps)
+    rows = {s["name"]: s for s in steps}  # AWS's own answer and the CLI command beside the explanation
+    vpcs = rows["no-mfa-describe-vpcs"]
+    assert vpcs["cli"] == "aws --profile s-takahashi ec2 describe-vpcs"
+    assert vpcs["aws_error_code"] == "UnauthorizedOperation"
+    assert vpcs["aws_error_message"].startswith("You are not authorized to perform this operation. User: ")
+    assert "DenyAllExceptListedIfNoMFA" in vpcs["reason"]
+    assert rows["mfa-describe-vpcs"]["aws_error_code"] == ""
     assert "AKIABOGUS" not in cap.out + cap.err and "AKIAREALLOOKING" not in cap.out + cap.err

@@ -58,6 +58,12 @@ class AccountFacts:
 
 
 def _simulate(iam: Any, arn: str, user: str, action: str, resource: str, mfa: str | None) -> str:
+    return _simulate_many(iam, arn, user, [action], resource, mfa)[action]
+
+
+def _simulate_many(iam: Any, arn: str, user: str, actions: list[str], resource: str,
+                   mfa: str | None) -> dict[str, str]:
+    """One SimulatePrincipalPolicy call for several actions: action -> EvalDecision."""
     entries = [{"ContextKeyName": "aws:username", "ContextKeyValues": [user], "ContextKeyType": "string"}]
     if mfa is not None:
         entries.append({"ContextKeyName": "aws:MultiFactorAuthPresent", "ContextKeyValues": [mfa],
@@ -65,16 +71,17 @@ def _simulate(iam: Any, arn: str, user: str, action: str, resource: str, mfa: st
     if mfa == "true":
         entries.append({"ContextKeyName": "aws:MultiFactorAuthAge", "ContextKeyValues": [MFA_AGE],
                         "ContextKeyType": "numeric"})
-    res = iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=[action], ResourceArns=[resource],
+    res = iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=actions, ResourceArns=[resource],
                                         ContextEntries=entries)
-    return res["EvaluationResults"][0]["EvalDecision"]
+    return {r["EvalActionName"]: r["EvalDecision"] for r in res["EvaluationResults"]}
 
 
 def credential_report(iam: Any, wait: Callable[[float], None] = time.sleep) -> dict[str, dict[str, str]]:
-    for _ in range(20):
+    for attempt in range(20):
         if iam.generate_credential_report().get("State") == "COMPLETE":
             break
-        wait(1.0)
+        if attempt:  # ask again at once first: a fresh report is often ready by the second call
+            wait(1.0)
     content = iam.get_credential_report()["Content"]
     text = content.decode() if isinstance(content, bytes) else content
     return {row["user"]: row for row in csv.DictReader(io.StringIO(text))}
@@ -161,11 +168,9 @@ def _granted_actions(session: Any, iam: Any, user: str) -> list[str]:
 
 
 def _enforcement(iam: Any, uf: UserFacts, account: str, granted: list[str] | None = None) -> None:
-    candidates = list(PROBE_READS) + [a for a in (granted or []) if a not in PROBE_READS]
-    for action in candidates[:40]:
-        if _simulate(iam, uf.arn, uf.name, action, "*", "true") == "allowed":
-            uf.probe_action = action
-            break
+    candidates = (list(PROBE_READS) + [a for a in (granted or []) if a not in PROBE_READS])[:100]
+    with_mfa = _simulate_many(iam, uf.arn, uf.name, candidates, "*", "true")
+    uf.probe_action = next((a for a in candidates if with_mfa.get(a) == "allowed"), "")
     if uf.probe_action:
         uf.read_with_mfa = "allowed"
         uf.read_console_no_mfa = _simulate(iam, uf.arn, uf.name, uf.probe_action, "*", "false")

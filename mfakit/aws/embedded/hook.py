@@ -42,6 +42,29 @@ def _setup_class(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
     return _ORIGINALS["setup_class"](self, request, *args, **kwargs)
 
 
+_PARSED: dict[str, Any] = {}
+
+
+def _init_aws_policies(self: Any) -> Any:
+    """moto builds ~1,600 AWS managed policies for every partition's IAM backend (six of them) on the first
+    request of an account; the embedded AWS only uses the commercial partition ("aws"), and parses the
+    policies' JSON once per process."""
+    if _ACTIVE is None:
+        return _ORIGINALS["init_aws_policies"](self)
+    from moto.iam.models import AWSManagedPolicy
+    from moto.settings import load_iam_aws_managed_policies
+
+    if not load_iam_aws_managed_policies() or getattr(self, "partition", "aws") != "aws":
+        return []
+    if not _PARSED:
+        import json
+
+        from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+        _PARSED.update(json.loads(aws_managed_policies_data))
+    return [AWSManagedPolicy.from_data(name, self.account_id, self.region_name, d) for name, d in _PARSED.items()]
+
+
 def install() -> None:
     """Put the kit's functions in moto's request path (idempotent; inert until :func:`activate`)."""
     if _ORIGINALS:
@@ -52,6 +75,10 @@ def install() -> None:
     _ORIGINALS["call_action"] = BaseResponse.call_action
     _ORIGINALS["setup_class"] = BaseResponse.setup_class
     BaseResponse.setup_class = _setup_class  # type: ignore[method-assign]
+    from moto.iam.models import IAMBackend
+
+    _ORIGINALS["init_aws_policies"] = IAMBackend._init_aws_policies
+    IAMBackend._init_aws_policies = _init_aws_policies  # type: ignore[method-assign]
     _ORIGINALS["s3"] = ActionAuthenticatorMixin._authenticate_and_authorize_s3_action
     BaseResponse.call_action = _call_action  # type: ignore[method-assign]
     ActionAuthenticatorMixin._authenticate_and_authorize_s3_action = _authorize_s3  # type: ignore[method-assign]
