@@ -175,5 +175,7 @@ def locked_update(path: str | os.PathLike[str], update: Callable[[bytes | None],
             raise FileWriteError(f"cannot read: {_os_problem(exc)}", target) from None
         new = update(old)
         if new is not None:
+            # a writer that takes no lock (an editor) may have saved meanwhile: never write over its change
+            check_unchanged(target, None if old is None else hashlib.sha256(old).hexdigest())
             atomic_write(target, new, verify=verify)
         return new

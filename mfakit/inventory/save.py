@@ -17,7 +17,7 @@ from mfakit.config import resolve_path
 from mfakit.errors import InventoryError
 from mfakit.fileio import atomic_write, file_lock, fingerprint, real_target
 from mfakit.inventory.model import Account, Inventory
-from mfakit.inventory.splice import account_spans, dumped_spans, item_indent, shifted, splice
+from mfakit.inventory.splice import Spans, account_spans, dumped_spans, item_indent, splice
 from mfakit.inventory.storage import _fingerprint, _parse_text
 from mfakit.inventory.writeback import to_document
 from mfakit.inventory.yamlio import dump_yaml, parse_yaml
@@ -40,7 +40,7 @@ def _same_file(a: Path | None, b: Path) -> bool:
         return False
 
 
-def _spliced(inv: Inventory, target: Path, changed: set[str]) -> str | None:
+def _spliced(inv: Inventory, target: Path, changed: set[str]) -> tuple[str, Spans] | None:
     """The old text with only the changed and new accounts' lines replaced, checked; None when not possible.
 
     Only the touched accounts are dumped (in the file's own indentation) and re-read for the check, so a save
@@ -71,24 +71,24 @@ def _spliced(inv: Inventory, target: Path, changed: set[str]) -> str | None:
         new_spans = dumped_spans(new_text, [a.id for a in touched], dash) or {}
         if len(new_spans) != len(touched):
             return None
-    text = splice(inv.text, spans, new_text, new_spans, order)
-    if text is None:
+    spliced = splice(inv.text, spans, new_text, new_spans, order)
+    if spliced is None:
         return None
-    if touched:  # check: the file's header plus the new lines read back as exactly the touched accounts
-        old_lines = inv.text.splitlines(keepends=True)
-        header = "".join(old_lines[:min(s for s, _ in spans.values())])
-        body = "".join(new_text.splitlines(keepends=True)[1:])  # without the mini document's "accounts:"
+    if touched:  # check: the file's header plus the lines written for them read back as exactly those accounts
+        text, new_file_spans = spliced
+        lines = text.splitlines(keepends=True)
+        header = "".join(lines[:min(s for s, _ in new_file_spans.values())])
+        body = "".join("".join(lines[slice(*new_file_spans[a.id])]) for a in touched)
         try:
             check = _parse_text((header + body).encode("utf-8"), target)
         except InventoryError:
             return None
         if check.accounts != touched:
             return None
-    inv.spans = shifted(spans, new_spans, order)
-    return text
+    return spliced
 
 
-def _full(inv: Inventory, target: Path, changed: set[str] | None) -> str:
+def _full(inv: Inventory, target: Path, changed: set[str] | None) -> tuple[str, Spans | None]:
     """The whole round-trip dump, re-read and checked in full."""
     text = dump_yaml(to_document(inv, changed))
     try:
@@ -100,20 +100,21 @@ def _full(inv: Inventory, target: Path, changed: set[str] | None) -> str:
         got = [a.id for a in check.accounts]
         raise InventoryError(f"refusing to save: the written file would hold {got} instead of "
                              f"{[a.id for a in inv.accounts]}", target)
-    inv.doc, inv.spans = check.doc, check.spans
-    return text
+    inv.doc = check.doc  # the same content as the dump; its line numbers are those of the new text
+    return text, check.spans
 
 
-def render(inv: Inventory, target: Path) -> str:
-    """The text to write for ``inv`` (checked); only changed accounts' lines differ from the file as read."""
+def render(inv: Inventory, target: Path) -> tuple[str, Spans | None]:
+    """The text to write for ``inv`` (checked) and its account spans; only changed accounts' lines differ from
+    the file as read. ``inv.spans`` is left alone: the caller sets it once the text is really written."""
     for a in inv.accounts:
         _normalize(a)
     changed = {a.id for a in inv.accounts if inv.baseline.get(a.id) != a}
     if inv.text is not None and not changed and set(inv.baseline) == {a.id for a in inv.accounts} \
             and inv.baseline_title == inv.title:
-        return inv.text
-    text = _spliced(inv, target, changed) if inv.baseline else None
-    return text if text is not None else _full(inv, target, changed if inv.baseline else None)
+        return inv.text, inv.spans
+    spliced = _spliced(inv, target, changed) if inv.baseline else None
+    return spliced if spliced is not None else _full(inv, target, changed if inv.baseline else None)
 
 
 def save_inventory(inv: Inventory, path: str | Path | None = None) -> Path:
@@ -127,17 +128,20 @@ def save_inventory(inv: Inventory, path: str | Path | None = None) -> Path:
     if target is None:
         raise InventoryError("no file to save to (give a path)")
     with file_lock(target):
-        if inv.fingerprint is not None and _same_file(inv.path, target):
-            if fingerprint(target) != inv.fingerprint:
-                raise InventoryError("the file changed on disk since it was read (another program saved it); "
-                                     "nothing was written — reload it and make the change again", target)
-        elif inv.text is not None:
+        same = inv.fingerprint is not None and _same_file(inv.path, target)
+        if not same and inv.text is not None:
             inv.text, inv.spans = None, None  # read from another file: its lines mean nothing here
-        text = render(inv, target)
+        text, spans = render(inv, target)
+        if same and text == inv.text:
+            return target  # nothing to write
+        # checked under the lock, right before the rename: a stale copy never overwrites a newer file
+        if same and fingerprint(target) != inv.fingerprint:
+            raise InventoryError("the file changed on disk since it was read (another program saved it); "
+                                 "nothing was written — reload it and make the change again", target)
         if text != inv.text or not target.exists():
             atomic_write(target, text)
     inv.path = target
-    inv.text, inv.fingerprint = text, _fingerprint(text.encode("utf-8"))
+    inv.text, inv.spans, inv.fingerprint = text, spans, _fingerprint(text.encode("utf-8"))
     inv.baseline = {a.id: copy.deepcopy(a) for a in inv.accounts}
     inv.baseline_title = inv.title
     return target

@@ -63,12 +63,14 @@ def account_spans(doc: Any, text: str) -> Spans | None:
     return spans
 
 
-def splice(old_text: str, old_spans: Spans, new_text: str, new_spans: Spans, order: list[str]) -> str | None:
+def splice(old_text: str, old_spans: Spans, new_text: str, new_spans: Spans,
+           order: list[str]) -> tuple[str, Spans] | None:
     """``old_text`` rearranged to hold the accounts ``order`` names: an account in ``new_spans`` (changed or
     new) takes its lines from ``new_text``, any other keeps its lines from ``old_text``; accounts not in
     ``order`` are dropped, new ones come after the last old one.
 
-    None when the surviving old accounts are not in their old order (the caller writes the full dump).
+    Returns the text and its account spans; None when the surviving old accounts are not in their old order
+    (the caller writes the full dump).
     """
     kept = [k for k in order if k in old_spans]
     added = [k for k in order if k not in old_spans]
@@ -83,23 +85,42 @@ def splice(old_text: str, old_spans: Spans, new_text: str, new_spans: Spans, ord
     first = min(s for s, _ in old_spans.values())
     last = max(e for _, e in old_spans.values())
     out = old_lines[:first]
+    spans: Spans = {}
     for ident in order:
-        lines, (start, stop) = (new_lines, new_spans[ident]) if ident in new_spans else \
-            (old_lines, old_spans[ident])
-        out += lines[start:stop]
+        if ident not in new_spans:
+            start, stop = old_spans[ident]
+            piece = old_lines[start:stop]
+        else:
+            start, stop = new_spans[ident]
+            piece = new_lines[start:stop]
+            if ident in old_spans:  # a changed account keeps the comments and blank lines that closed it
+                cut = len(piece) - len(_tail_region(piece))
+                piece = piece[:cut] + _tail_region(old_lines[old_spans[ident][0]:old_spans[ident][1]])
+        spans[ident] = (len(out), len(out) + len(piece))
+        out += piece
+    final = max(old_spans, key=lambda k: old_spans[k][1])
+    if final not in order:  # the last account goes: the comment lines closing the file stay
+        out += _trailer(old_lines[old_spans[final][0]:old_spans[final][1]])
     out += old_lines[last:]
-    return "".join(out)
+    return "".join(out), spans
 
 
-def shifted(old_spans: Spans, new_spans: Spans, order: list[str]) -> Spans:
-    """The spans of the text :func:`splice` made, computed from the pieces' lengths (no parse)."""
-    out: Spans = {}
-    line = min(s for s, _ in old_spans.values())
-    for ident in order:
-        start, stop = new_spans[ident] if ident in new_spans else old_spans[ident]
-        out[ident] = (line, line + stop - start)
-        line += stop - start
-    return out
+def _tail_region(lines: list[str]) -> list[str]:
+    """The blank and comment lines that end a span (the separator, or comments before the next account)."""
+    start = len(lines)
+    while start > 1 and (not lines[start - 1].strip() or lines[start - 1].lstrip().startswith("#")):
+        start -= 1
+    return lines[start:]
+
+
+def _trailer(lines: list[str]) -> list[str]:
+    """The comment lines (at column 0) that close a span, with the blank lines among them."""
+    start = len(lines)
+    while start > 0 and (not lines[start - 1].strip() or lines[start - 1].startswith("#")):
+        start -= 1
+    while start < len(lines) and not lines[start].startswith("#"):
+        start += 1
+    return lines[start:]
 
 
 _ITEM = re.compile(r"( *)-( +)\S")

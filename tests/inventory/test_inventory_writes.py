@@ -128,3 +128,23 @@ def test_a_full_disk_is_one_line_exit_2_and_the_file_intact(tmp_path: Path, args
     assert inv.read_bytes() == before
     assert not (tmp_path / "new.yaml").exists()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_block_scalars_and_section_comments_survive_a_change(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    path.write_text("version: 1\naccounts:\n"
+                    "  - id: a\n    service: github\n    notes: |\n      first line\n      # not a comment\n"
+                    "    factors: [totp]\n\n# ---- Work ----\n"
+                    "  - id: b\n    service: gitlab\n    notes: |\n      keep\n      # me too\n\n# end of file\n",
+                    encoding="utf-8")
+    inv = load_inventory(path)
+    assert inv.find("a").notes == "first line\n# not a comment"
+    record_change(inv, "a", add=["security_key:K"])
+    record_change(inv, "b", add=["passkey:K"])
+    inv.find("b").notes = "changed\n# still text"
+    save_inventory(inv)
+    text = path.read_text(encoding="utf-8")
+    assert "# ---- Work ----" in text and "# end of file" in text
+    back = load_inventory(path)
+    assert back.accounts == inv.accounts
+    assert back.find("b").notes == "changed\n# still text"
