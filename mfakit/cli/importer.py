@@ -96,7 +96,9 @@ def import_cmd(
     banner(f"inventory: {describe_inventory(path)}{' (new)' if is_new else ''}", json_mode)
     provider, wipe = _password_provider(password_stdin)
     try:
-        result = read_exports(files, password_provider=provider, strict=strict)
+        from mfakit.importers.common import locate_export
+
+        result = read_exports([locate_export(f) for f in files], password_provider=provider, strict=strict)
     finally:
         wipe()
     inv = new_inventory(path) if is_new else load_inventory(path)

@@ -169,3 +169,12 @@ def signed_bytes(values: Any) -> bytes:
     if not all(isinstance(v, int) and not isinstance(v, bool) and -128 <= v <= 255 for v in values):
         raise ValueError("secret is not a byte list")
     return bytes(v & 0xFF for v in values)
+
+
+def locate_export(path: str | Path) -> Path:
+    """Where an export file the user named is: as given (absolute, or found from the current directory),
+    else relative to the project root (a notebook runs in ``notebooks/``)."""
+    from mfakit.config import resolve_path
+
+    p = Path(path).expanduser()
+    return p if p.is_absolute() or p.exists() else resolve_path(p)

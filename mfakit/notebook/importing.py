@@ -17,10 +17,12 @@ def _ask_password(path: Path) -> str:
 
 
 def import_preview(inventory: Inventory, files: Iterable[str | Path], apply: bool = False,
-                   catalog: "Catalog | None" = None) -> Any:
+                   catalog: "Catalog | None" = None, strict: bool = False) -> Any:
     """Import ``files`` into ``inventory``: a table of added/updated/skipped records (metadata only).
 
-    With ``apply`` the merge is saved atomically to the inventory's file. Errors show as one line.
+    With ``apply`` the merge is saved atomically to the inventory's file. Errors show as one line (for a file
+    mfakit cannot read, the line says what to export instead). A malformed entry is skipped with a warning;
+    ``strict`` refuses the file instead. Encrypted exports ask for their password (hidden).
     """
     import pandas as pd
 
@@ -28,7 +30,9 @@ def import_preview(inventory: Inventory, files: Iterable[str | Path], apply: boo
     from mfakit.importers import apply_merge, plan_merge, read_exports
     from mfakit.inventory import save_inventory
 
-    paths = [Path(f).expanduser() for f in files]
+    from mfakit.importers.common import locate_export
+
+    paths = [locate_export(f) for f in files]
     source: Any = paths
     if not paths:
         from mfakit.importers.samples import migration_uris, sample_accounts
@@ -36,12 +40,16 @@ def import_preview(inventory: Inventory, files: Iterable[str | Path], apply: boo
         source = {"demo-transfer.txt": "\n".join(migration_uris(sample_accounts(8))).encode()}
         apply = False  # a demo never writes to the inventory
     try:
-        result = read_exports(source, password_provider=_ask_password)
+        result = read_exports(source, password_provider=_ask_password, strict=strict)
     except MfakitError as exc:
-        print(f"import failed: {exc.one_line()}")
+        from mfakit.safe import plain
+
+        print(f"import failed: {plain(exc.one_line())}")
         return None
+    from mfakit.safe import plain
+
     for warning in result.warnings:
-        print(f"warning: {warning}")
+        print(f"warning: {plain(warning)}")
     plan = plan_merge(inventory, result.records, catalog if catalog is not None else "auto")
     counts = plan.counts()
     print(" · ".join(f"{k} {v}" for k, v in counts.items()))

@@ -190,3 +190,15 @@ def test_damaged_ente_encrypted(tmp_path: Path, field: str, value) -> None:
     with pytest.raises(ImportFormatError) as exc:
         read_export(path, password=PASSWORD)
     assert "\n" not in str(exc.value) and "Ente" in str(exc.value)
+
+
+def test_hostile_names_are_shown_inert(tmp_path: Path, capsys) -> None:
+    """Terminal escapes and rich markup in an issuer or account never reach the terminal as such."""
+    path = tmp_path / "hostile.txt"
+    path.write_text("otpauth://totp/%1B%5B31mEvil%5Bbold%5D:%E2%80%AEme?secret=JBSWY3DPEHPK3PXP\n"
+                    "otpauth://totp/%1B%5B2JWipe:x?secret=not*base32\n", encoding="utf-8")
+    code, out, err = run_cli(["import", str(path), "--dry-run", "--inventory", str(tmp_path / "inv.yaml")], capsys)
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\u202e" not in out + err
+    assert "[bold]" in out or "\\[bold]" in out or "Evil" in out
+    assert "line 2" in err and "\\x1b" in err  # the warning names the entry, its escape made visible
