@@ -170,9 +170,7 @@ def test_fuzz_catalog_refresh(name: str, seed: int, tmp_path: Path, capsys, monk
 # ---------------------------------------------------------------------------------------------- key state
 @pytest.fixture(scope="module")
 def key_state(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    import _pytest.capture  # noqa: F401  (run_cli needs capsys; make the state file directly)
-
-    from mfakit.cli.main import run
+    from mfakit.cli.main import run  # a module-scoped fixture has no capsys: run the entry point directly
 
     path = tmp_path_factory.mktemp("key") / "state.json"
     try:

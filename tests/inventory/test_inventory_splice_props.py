@@ -3,7 +3,6 @@ to exactly the inventory in memory, with every untouched account's lines byte fo
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
