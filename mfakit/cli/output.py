@@ -82,3 +82,11 @@ def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> s
         return ""
     names = " or ".join(f"'{safe.plain(folded[c])}'" for c in close)
     return f" (did you mean {names}?)"
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog listing examples, printed as written (``\\b`` stops click re-wrapping them).
+
+    Use: ``app.command("record", epilog=examples("mfakit record github --add security_key:'Titan 1'"))``.
+    """
+    return "\b\nExamples:\n" + "\n".join(f"  {ln}" for ln in lines)

@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from mfakit.cli.output import banner, emit_json, err, out
+from mfakit.cli.output import banner, emit_json, err, examples, out
 
 INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory YAML (default: $MFAKIT_INVENTORY, "
                              "data/private/inventory.yaml, else the example).")
@@ -22,16 +22,11 @@ GROUP_OPT = typer.Option(None, "--group", "-g", metavar="GROUP", help="Only acco
                          "repeat or comma-separate for several.")
 
 
-def _examples(*lines: str) -> str:
-    """A help epilog click prints as it is (``\\b`` stops it re-wrapping the lines)."""
-    return "\b\nExamples:\n" + "\n".join(f"  {ln}" for ln in lines)
-
-
-STATUS_EPILOG = _examples("mfakit status", "mfakit status --state ready --state hybrid",
+STATUS_EPILOG = examples("mfakit status", "mfakit status --state ready --state hybrid",
                           "mfakit status --group Social --format json", "mfakit status -i data/private/inventory.yaml")
-PLAN_EPILOG = _examples("mfakit plan", "mfakit plan --sources", "mfakit plan --state ready,hybrid --group Dev",
+PLAN_EPILOG = examples("mfakit plan", "mfakit plan --sources", "mfakit plan --state ready,hybrid --group Dev",
                         "COLUMNS=120 mfakit plan", "mfakit plan --format json")
-EXPORT_EPILOG = _examples("mfakit export -o status.xlsx", "mfakit export -o plan.html --state ready,hybrid",
+EXPORT_EPILOG = examples("mfakit export -o status.xlsx", "mfakit export -o plan.html --state ready,hybrid",
                           "mfakit export -o status.csv --group Social", "mfakit export -o - --format md",
                           "mfakit export -o out.txt --format json")
 
