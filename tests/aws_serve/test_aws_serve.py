@@ -194,3 +194,17 @@ def test_serve_stops_cleanly_on_sigterm():
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=20) == 0
     assert "Traceback" not in proc.stderr.read()
+
+
+def test_serve_port_in_use_is_one_line_exit_2(capsys):
+    import socket
+
+    from cli_support import run_cli
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        code, out, err = run_cli(["aws", "serve", "--port", str(busy.getsockname()[1])], capsys)
+    assert code == 2 and out == "" and "cannot listen on 127.0.0.1:" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli(["aws", "serve", "--port", "70000"], capsys)
+    assert code == 2 and "--port" in err

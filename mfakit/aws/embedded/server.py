@@ -44,19 +44,36 @@ def _guard(app: Callable[..., Any]) -> Callable[..., Any]:
     return wsgi
 
 
+def _check_free(host: str, port: int) -> None:
+    """Raise OSError when ``host:port`` cannot be bound (werkzeug would print and exit the process instead)."""
+    import socket
+
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def _server_class() -> Any:
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    class KitMotoServer(ThreadedMotoServer):
-        """moto's threaded server with the control API refused."""
+    import threading
 
-        def _server_entry(self) -> None:
+    class KitMotoServer(ThreadedMotoServer):
+        """moto's threaded server with the control API refused; the socket is bound in the caller's thread,
+        so a port in use is an error there (moto binds inside its thread, where the error would be lost)."""
+
+        def start(self) -> None:
+            _check_free(self._ip_address, self._port)
             app = _guard(DomainDispatcherApplication(create_backend_app))
             self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+            self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+            self._thread.start()
             self._server_ready_event.set()
-            self._server.serve_forever()
 
     return KitMotoServer
 
