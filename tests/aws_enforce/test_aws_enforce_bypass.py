@@ -172,3 +172,19 @@ def test_action_names_from_the_service_authorization_reference(world):
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets",
                                                  "Resource": "*"}]}))
     assert lister.client("s3").list_buckets()["Buckets"]
+
+
+def test_cloudwatch_is_cloudwatch_not_monitoring(world):
+    """CloudWatch signs as "monitoring", but its IAM prefix is cloudwatch (Service Authorization Reference)."""
+    aws, _, _ = world
+    iam = aws.admin.client("iam")
+    iam.create_user(UserName="watcher")
+    iam.put_user_policy(UserName="watcher", PolicyName="signing-name", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "monitoring:*", "Resource": "*"}]}))
+    cw = aws.session_for("watcher").client("cloudwatch")
+    with pytest.raises(ClientError) as exc:
+        cw.list_metrics()
+    assert "cloudwatch:ListMetrics" in _code(exc)[1]
+    iam.put_user_policy(UserName="watcher", PolicyName="iam-prefix", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudwatch:*", "Resource": "*"}]}))
+    assert cw.list_metrics()["Metrics"] == []
