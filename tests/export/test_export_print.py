@@ -99,3 +99,24 @@ def test_page_is_not_wider_than_the_window(export, width: int) -> None:
     doc_w, win_w, table_w, table_client = map(int, m.groups())
     assert doc_w <= win_w, f"page {doc_w}px wider than the {win_w}px window"
     assert table_w <= table_client + 1, f"table content {table_w}px overflows its {table_client}px box"
+
+
+def test_long_unbroken_names_do_not_widen_the_page(tmp_path: Path) -> None:
+    """A 300-character name with no space (label, group, title) still wraps inside the window."""
+    from mfakit.catalog.model import Match
+    from mfakit.inventory import Account, Factor
+    from mfakit.plan import plan_account
+
+    long = "x" * 300
+    rows = [plan_account(Account(id="a", service=long, label=long, group=long, account=long,
+                                 factors=[Factor("totp", long)]), Match(None, "none"))]
+    path = tmp_path / "long.html"
+    export_rows(rows, "html", path, title=long, meta="inventory: " + long)
+    probe = ("<script>addEventListener('load',()=>{document.title='W'+[document.documentElement.scrollWidth,"
+             "innerWidth].join(',')})</script></body>")
+    path.write_text(path.read_text(encoding="utf-8").replace("</body>", probe), encoding="utf-8")
+    res = subprocess.run([CHROMIUM, *_FLAGS, "--window-size=1024,900", "--dump-dom", path.as_uri()],
+                         capture_output=True, text=True, timeout=120, check=False)
+    m = re.search(r"<title>W(\d+),(\d+)</title>", res.stdout)
+    assert m, res.stdout[-500:] + res.stderr[-500:]
+    assert int(m.group(1)) <= int(m.group(2)), f"page {m.group(1)}px wider than the {m.group(2)}px window"
