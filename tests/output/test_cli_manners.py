@@ -108,3 +108,20 @@ def test_plan_sources_lists_each_url_once() -> None:
     urls = re.findall(r"https://\S+", res.stdout)
     assert urls and len(urls) == len(set(urls))
     assert "docs.github.com" in res.stdout
+
+
+def test_sources_are_hyperlinks_only_on_a_terminal(capsys, monkeypatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from mfakit.cli import output
+
+    term = Console(file=io.StringIO(), force_terminal=True, color_system="standard", width=100, emoji=False)
+    monkeypatch.setattr(output, "_out", term)
+    code, _, _ = run_cli(["plan", *EX], capsys)
+    links = re.findall(r"\x1b\]8;[^;]*;(https://[^\x1b\x07]+)", term.file.getvalue())
+    assert code == 0 and any("docs.github.com" in u for u in links)
+    monkeypatch.setattr(output, "_out", None)  # stdout captured: not a terminal
+    code, out, _ = run_cli(["plan", *EX], capsys)
+    assert code == 0 and "\x1b" not in out
