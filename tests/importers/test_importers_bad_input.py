@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from gen_exports import GENERATORS
 from importers_support import run_cli
 from PIL import Image
 
@@ -16,6 +17,7 @@ from mfakit.importers import read_export
 from mfakit.importers.common import MAX_FILE_BYTES
 from mfakit.importers.google_migration import extract_data
 
+SHARED_EXPORTS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "otp-exports"
 GOOD_LINK = ("otpauth-migration://offline?data=CjUKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpGgtyYXNwYmVycnlwaSABKAEw"
              "AhABGAEgACjr4JKK%2B%2F%2F%2F%2F%2F8B")
 
@@ -91,31 +93,41 @@ def test_bad_file_cli(tmp_path: Path, inventory: Path, capsys, name: str) -> Non
     _check_cli_failure(path, inventory, capsys, needle)
 
 
-def test_bad_file_among_good_ones_changes_nothing(shared_fixtures: Path, tmp_path: Path, inventory: Path,
-                                                  capsys) -> None:
+def _real_or_generated(real: str, generator: str, tmp_path: Path) -> Path:
+    """A file of ../shared/fixtures/otp-exports when it is there, else the generated export of that format."""
+    path = SHARED_EXPORTS / real
+    if path.is_file():
+        return path
+    out = tmp_path / f"generated-{Path(real).name}"
+    out.write_bytes(GENERATORS[generator]().data)
+    return out
+
+
+def test_bad_file_among_good_ones_changes_nothing(tmp_path: Path, inventory: Path, capsys) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(CASES["truncated.txt"][0])
     before = inventory.read_bytes()
-    code, _out, err = run_cli(["import", str(shared_fixtures / "otp-exports/aegis/plain.txt"), str(bad),
-                               "--inventory", str(inventory)], capsys)
+    good = _real_or_generated("aegis/plain.txt", "uri-list", tmp_path)
+    code, _out, err = run_cli(["import", str(good), str(bad), "--inventory", str(inventory)], capsys)
     assert code == 2 and "bad.txt" in err
     assert inventory.read_bytes() == before
 
 
-def test_wrong_password_real_aegis(shared_fixtures: Path, inventory: Path, capsys) -> None:
-    _check_cli_failure(shared_fixtures / "otp-exports/aegis/aegis_encrypted.json", inventory, capsys, "wrong password")
+def test_wrong_password_aegis(tmp_path: Path, inventory: Path, capsys) -> None:
+    path = _real_or_generated("aegis/aegis_encrypted.json", "aegis-encrypted", tmp_path)
+    _check_cli_failure(path, inventory, capsys, "wrong password")
 
 
-def test_encrypted_without_password_source(shared_fixtures: Path, inventory: Path, capsys) -> None:
+def test_encrypted_without_password_source(tmp_path: Path, inventory: Path, capsys) -> None:
     # stdin is not a terminal and --password-stdin was not given: refuse, do not hang
-    path = shared_fixtures / "otp-exports/aegis/aegis_encrypted.json"
+    path = _real_or_generated("aegis/aegis_encrypted.json", "aegis-encrypted", tmp_path)
     before = inventory.read_bytes()
     code, _out, err = run_cli(["import", str(path), "--inventory", str(inventory)], capsys)
     assert code == 2 and "--password-stdin" in err and str(path) in err
     assert inventory.read_bytes() == before
 
 
-def test_password_is_not_an_option(shared_fixtures: Path, inventory: Path, capsys) -> None:
+def test_password_is_not_an_option(inventory: Path, capsys) -> None:
     code, _out, err = run_cli(["import", "x", "--password", "test", "--inventory", str(inventory)], capsys)
     assert code == 2 and "--password" in err
 
@@ -135,11 +147,19 @@ def test_huge_file_and_missing_file(tmp_path: Path, inventory: Path, capsys) -> 
     _check_cli_failure(tmp_path / "nope.png", inventory, capsys, "file not found")
 
 
-def test_image_problems_cli(shared_fixtures: Path, tmp_path: Path, inventory: Path, capsys) -> None:
+def test_image_problems_cli(tmp_path: Path, inventory: Path, capsys) -> None:
+    from mfakit.importers.samples import qr_image
+
     blank = tmp_path / "blank.png"
     Image.new("L", (200, 200), 255).save(blank)
     _check_cli_failure(blank, inventory, capsys, "no QR code found")
-    _check_cli_failure(shared_fixtures / "otp-exports/extract-otp-secrets/qr_but_without_otp.png", inventory,
-                       capsys, "not an authenticator export")
-    _check_cli_failure(shared_fixtures / "otp-exports/extract-otp-secrets/test_export_wrong_data.txt", inventory,
-                       capsys, "corrupt")
+    other = SHARED_EXPORTS / "extract-otp-secrets/qr_but_without_otp.png"
+    if not other.is_file():
+        other = tmp_path / "menu.png"
+        other.write_bytes(qr_image(["https://example.com/menu"]))
+    _check_cli_failure(other, inventory, capsys, "not an authenticator export")
+    corrupt = SHARED_EXPORTS / "extract-otp-secrets/test_export_wrong_data.txt"
+    if not corrupt.is_file():
+        corrupt = tmp_path / "wrong_data.txt"
+        corrupt.write_bytes(CASES["truncated.txt"][0])
+    _check_cli_failure(corrupt, inventory, capsys, "corrupt")

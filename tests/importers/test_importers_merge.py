@@ -116,3 +116,19 @@ def test_default_inventory_is_never_the_bundled_example(tmp_path: Path, links: P
     assert code == 0, err
     assert config.EXAMPLE_INVENTORY.read_bytes() == example
     assert len(load_inventory(private).accounts) == 6
+
+
+def test_groups_become_the_group_on_a_generated_export(tmp_path: Path) -> None:
+    """The same as above on a fresh clone: the generated Aegis vault's groups (v3 uuids → names)."""
+    from gen_exports import GENERATORS
+
+    from mfakit.inventory import new_inventory
+
+    path = tmp_path / "aegis.json"
+    path.write_bytes(GENERATORS["aegis"]().data)
+    plan = plan_merge(new_inventory(tmp_path / "inv.yaml"), read_export(path).records, catalog=None)
+    groups = {i.record.issuer: i.account.group for i in plan.items}
+    assert groups["GitHub"] == "Work" and groups["楽天"] == "買い物" and groups["Forum"] == "Imported"
+    assert {i.account.factors[0].where for i in plan.items} == {"Aegis"}
+    twins = [i for i in plan.items if i.record.issuer == "Twin"]
+    assert [i.action for i in twins] == ["add", "skip"]  # two entries, one inventory account
