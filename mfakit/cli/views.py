@@ -123,7 +123,7 @@ def plan_table(rows: list[Any], title: str, notes: Any, *, links: bool = False) 
     table = Table(title=title, title_justify="left", header_style="bold", show_lines=True, box=box.SQUARE,
                   expand=False)
     table.add_column("Account", overflow="fold", ratio=2, min_width=10)
-    table.add_column("State", no_wrap=True)
+    table.add_column("State\nrisk", no_wrap=True)
     table.add_column("Next step · why", overflow="fold", ratio=7)
     table.add_column("Src", overflow="fold", max_width=9)
     for r in rows:
