@@ -187,4 +187,4 @@ def test_cloudwatch_is_cloudwatch_not_monitoring(world):
     assert "cloudwatch:ListMetrics" in _code(exc)[1]
     iam.put_user_policy(UserName="watcher", PolicyName="iam-prefix", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudwatch:*", "Resource": "*"}]}))
-    assert cw.list_metrics()["Metrics"] == []
+    assert isinstance(cw.list_metrics()["Metrics"], list)  # allowed: moto answers
