@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from mfakit.aws.embedded import totp
 from mfakit.aws.embedded.responses import error, ok
 from mfakit.aws.embedded.simulate import simulate_custom, simulate_principal
-from mfakit.aws.embedded.state import MfaSeed, Principal
+from mfakit.aws.embedded.state import Principal
 
 if TYPE_CHECKING:
     from mfakit.aws.embedded.enforce import Enforcer
