@@ -128,6 +128,9 @@ def save_inventory(inv: Inventory, path: str | Path | None = None) -> Path:
     if target is None:
         raise InventoryError("no file to save to (give a path)")
     with file_lock(target):
+        if inv.fingerprint is None and (target.exists() or target.is_symlink()):
+            raise InventoryError("already exists: a new inventory is never saved over an existing file (load it "
+                                 "and change that, or choose another path)", target)
         same = inv.fingerprint is not None and _same_file(inv.path, target)
         if not same and inv.text is not None:
             inv.text, inv.spans = None, None  # read from another file: its lines mean nothing here

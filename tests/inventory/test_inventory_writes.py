@@ -148,3 +148,14 @@ def test_block_scalars_and_section_comments_survive_a_change(tmp_path: Path) -> 
     back = load_inventory(path)
     assert back.accounts == inv.accounts
     assert back.find("b").notes == "changed\n# still text"
+
+
+def test_a_new_inventory_never_replaces_an_existing_file(tmp_path: Path) -> None:
+    from mfakit.inventory import new_inventory
+
+    path = tmp_path / "inventory.yaml"
+    path.write_text(big_inventory(2), encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(InventoryError, match="already exists"):
+        save_inventory(new_inventory(path))
+    assert path.read_bytes() == before
