@@ -127,8 +127,42 @@ def setup_empty_virtual_root(aws):
     aws.set_root_mfa("virtual")
 
 
+def setup_hardware_token_and_memberless_admins(aws):
+    aws.set_root_mfa("hardware")
+    iam = aws.admin.client("iam")
+    iam.create_user(UserName="pat-token")
+    iam.create_login_profile(UserName="pat-token", Password="Pass-word-1234")
+    aws.seed_mfa_device("pat-token", "GAHT98765432", "hardware")  # a hardware TOTP token: non-ARN serial
+    iam.create_user(UserName="quinn-sms-no-console")
+    aws.seed_mfa_device("quinn-sms-no-console", f"arn:aws:iam::{aws.account}:sms-mfa/quinn", "sms")
+    iam.create_group(GroupName="break-glass")
+    iam.attach_group_policy(GroupName="break-glass", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+
+
+def setup_two_keys_app_only_readers(aws):
+    aws.set_root_mfa("virtual")
+    aws.state.root_device_name = "root-phone"
+    iam = aws.admin.client("iam")
+    iam.create_user(UserName="rae-two-keys")
+    iam.create_login_profile(UserName="rae-two-keys", Password="Pass-word-1234")
+    for n in (1, 2):
+        aws.seed_mfa_device("rae-two-keys", f"arn:aws:iam::{aws.account}:u2f/user/rae/rae-Key{n}-X", "u2f")
+    iam.create_user(UserName="sam-app")
+    iam.create_login_profile(UserName="sam-app", Password="Pass-word-1234")
+    _virtual(aws, "sam-app")
+    iam.create_group(GroupName="readers")
+    iam.attach_group_policy(GroupName="readers", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    iam.create_user(UserName="tia-reader")
+    iam.add_user_to_group(GroupName="readers", UserName="tia-reader")
+    iam.create_group(GroupName="admins")
+    iam.attach_group_policy(GroupName="admins", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    iam.add_user_to_group(GroupName="admins", UserName="rae-two-keys")
+    iam.add_user_to_group(GroupName="admins", UserName="sam-app")
+
+
 SETUPS = [setup_seeded, setup_named_root_device_key_plus_app, setup_hardware_root_admin_group,
-          setup_no_root_mfa_sms, setup_empty_virtual_root]
+          setup_no_root_mfa_sms, setup_empty_virtual_root, setup_hardware_token_and_memberless_admins,
+          setup_two_keys_app_only_readers]
 
 
 def _kit(report) -> dict[tuple[str, str], str]:
@@ -157,7 +191,7 @@ def test_prowler_named_checks_agree_with_prowlers_logic(verdicts):
             else:
                 diffs.append((name, k, kit[k], status))
     print(f"Prowler agreement: {agree} of {total} verdicts on {len(verdicts)} set-ups")
-    assert diffs == [] and total >= 40
+    assert diffs == [] and total >= 60
 
 
 def test_the_issue_cases(verdicts):
@@ -166,6 +200,13 @@ def test_the_issue_cases(verdicts):
     assert named[("iam_root_hardware_mfa_enabled", "<root_account>")] == "FAIL"  # virtual, whatever its name
     assert named[("iam_user_hardware_mfa_enabled", "kim-key-and-app")] == "FAIL"  # key plus an app
     assert named[("iam_user_hardware_mfa_enabled", "lee-nothing")] == "FAIL"  # no MFA at all: a verdict
+    token = by["setup_hardware_token_and_memberless_admins"]
+    assert token[("iam_user_hardware_mfa_enabled", "pat-token")] == "PASS"
+    assert token[("iam_administrator_access_with_mfa", "group/break-glass")] == "PASS"
+    keys = by["setup_two_keys_app_only_readers"]
+    assert keys[("iam_user_hardware_mfa_enabled", "rae-two-keys")] == "PASS"
+    assert keys[("iam_user_hardware_mfa_enabled", "sam-app")] == "FAIL"
+    assert keys[("iam_root_hardware_mfa_enabled", "<root_account>")] == "FAIL"
     hw = by["setup_hardware_root_admin_group"]
     assert hw[("iam_root_hardware_mfa_enabled", "<root_account>")] == "PASS"
     assert hw[("iam_administrator_access_with_mfa", "group/admins")] == "FAIL"
