@@ -91,8 +91,14 @@ class Workspace:
     # -- where the data lives ---------------------------------------------------------------------------------
     @property
     def where(self) -> str:
-        from mfakit.config import describe_inventory
-        return describe_inventory(self.path)
+        """The inventory file, relative to the project folder when inside it (as the notebooks' paths are)."""
+        from mfakit.config import PROJ_ROOT, describe_inventory
+
+        try:
+            shown = str(Path(self.path).resolve().relative_to(Path(PROJ_ROOT).resolve()))
+        except (ValueError, OSError):
+            return describe_inventory(self.path)
+        return f"{shown} (example)" if self.is_example else shown
 
     @property
     def is_example(self) -> bool:

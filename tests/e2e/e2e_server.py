@@ -46,6 +46,7 @@ def lab_env(tmp: Path, inventory: Path, data_dir: Path | None = None) -> dict[st
     env.pop("JUPYTER_TOKEN", None)
     env["MFAKIT_INVENTORY"] = str(inventory)
     if data_dir is not None:
+        env["MFAKIT_ROOT"] = str(data_dir.parent)  # relative paths (START_NEW...) land in this scratch project
         env["MFAKIT_DATA_DIR"] = str(data_dir)
         env["MFAKIT_PERSONAL_CATALOG"] = str(data_dir / "private" / "catalog.yaml")
     env["PYTHONUNBUFFERED"] = "1"
@@ -83,10 +84,11 @@ def running_lab(tmp: Path) -> Iterator[Lab]:
     inventory = tmp / "data" / "inventory.yaml"
     inventory.parent.mkdir()
     restore_inventory(inventory)
-    data_dir = tmp / "mfakit-data"
+    data_dir = inventory.parent  # the kernels' project is ``tmp``: tmp/data holds example/, policies/, private/
     (data_dir / "private").mkdir(parents=True)
-    if EXAMPLE_INVENTORY.parent.is_dir():
-        shutil.copytree(EXAMPLE_INVENTORY.parent, data_dir / "example")
+    for sub in ("example", "policies"):
+        if (EXAMPLE_INVENTORY.parents[1] / sub).is_dir():
+            shutil.copytree(EXAMPLE_INVENTORY.parents[1] / sub, data_dir / sub)
     env = lab_env(tmp / "jupyter", inventory, data_dir)
     write_lab_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
     port, token = free_port(), secrets.token_hex(24)

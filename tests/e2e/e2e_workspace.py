@@ -19,13 +19,16 @@ HEADLINE = ".mfakit-headline"
 
 
 def plan_for(inventory: Path) -> tuple[Any, list[Any]]:
-    """The inventory and its plan as the kernel computes them (the same files, the same catalog layers)."""
+    """The inventory and its plan as the kernel computes them: the same file and the same catalog layers (the
+    kernels' data folder is the inventory's folder: its imported layer and personal catalog, if any)."""
     from mfakit.catalog import load_catalog
     from mfakit.inventory import load_inventory
     from mfakit.plan import build_plan
 
+    data = inventory.parent
     inv = load_inventory(inventory)
-    return inv, build_plan(inv, load_catalog())
+    catalog = load_catalog(catalog_dir=data / "catalog", personal_path=data / "private" / "catalog.yaml")
+    return inv, build_plan(inv, catalog)
 
 
 def scroll_to_top(page: Page) -> None:
