@@ -41,8 +41,9 @@ class CliStep:
     expect: str = "ok"
 
 
-def steps(user: str = DEMO_USER) -> list[CliStep]:
-    """The seed's walkthrough (seed policy variant) as CLI commands, in order."""
+def steps(user: str = DEMO_USER, variant: str = "seed") -> list[CliStep]:
+    """The seed's walkthrough as CLI commands, in order. ``variant="aws"`` (AWS's example policy): the
+    password change is denied (the first-sign-in deadlock) and an administrator lifts the reset."""
     name = f"{user}-AuthenticatorApp"
     out: list[CliStep] = [
         CliStep("create-policy", "admin", ("iam", "create-policy", "--policy-name", POLICY_NAME,
@@ -61,7 +62,13 @@ def steps(user: str = DEMO_USER) -> list[CliStep]:
         CliStep("no-mfa-describe-instances", "user", ("ec2", "describe-instances"), "UnauthorizedOperation"),
         CliStep("no-mfa-list-users", "user", ("iam", "list-users"), "AccessDenied"),
         CliStep("no-mfa-change-password", "user", ("iam", "change-password", "--old-password", "{password}",
-                                                   "--new-password", "{new_password}")),
+                                                   "--new-password", "{new_password}"),
+                "ok" if variant == "seed" else "AccessDenied"),
+    ]
+    if variant != "seed":
+        out.append(CliStep("admin-breaks-deadlock", "admin", ("iam", "update-login-profile", "--user-name", user,
+                                                               "--no-password-reset-required")))
+    out += [
         CliStep("create-virtual-mfa-device", "user", ("iam", "create-virtual-mfa-device", "--virtual-mfa-device-name",
                                                       name, "--outfile", "{outfile}", "--bootstrap-method",
                                                       "Base32StringSeed")),
@@ -124,9 +131,9 @@ def command_line(step: CliStep, values: dict[str, str] | None = None, user: str 
     return " ".join(parts)
 
 
-def commands_for(step_name: str, user: str = DEMO_USER) -> list[str]:
+def commands_for(step_name: str, user: str = DEMO_USER, variant: str = "seed") -> list[str]:
     """The printed commands of one walkthrough step ([] for the console-only steps)."""
-    return [command_line(s, user=user) for s in steps(user) if s.step == step_name]
+    return [command_line(s, user=user) for s in steps(user, variant) if s.step == step_name]
 
 
 @dataclass
@@ -164,8 +171,9 @@ class Replay:
     """Runs :func:`steps` with the real AWS CLI against ``endpoint`` (a local endpoint: never a real account)."""
 
     def __init__(self, endpoint: str, region: str, admin: tuple[str, str], aws: str,
-                 user: str = DEMO_USER, progress: Callable[[CliResult], None] | None = None) -> None:
-        self.endpoint, self.region, self.aws, self.user = endpoint, region, aws, user
+                 user: str = DEMO_USER, progress: Callable[[CliResult], None] | None = None,
+                 variant: str = "seed") -> None:
+        self.endpoint, self.region, self.aws, self.user, self.variant = endpoint, region, aws, user, variant
         self.creds: dict[str, tuple[str, str, str | None]] = {"admin": (admin[0], admin[1], None)}
         self.values: dict[str, str] = {"password": "Mk-" + os.urandom(9).hex() + "9!",
                                        "new_password": "Mk-" + os.urandom(9).hex() + "8!", "outfile": "/dev/stdout"}
@@ -201,9 +209,10 @@ class Replay:
             from mfakit.aws.policygen import dump_policy, forced_mfa_policy
 
             policy_file = Path(tmp) / f"{POLICY_NAME}.json"  # the policy document (not a secret)
-            policy_file.write_text(dump_policy(forced_mfa_policy("seed", user=self.user)))
+            policy_file.write_text(dump_policy(forced_mfa_policy(self.variant, user=self.user if self.variant == "seed"
+                                                                 else None)))
             self.values["policy_file"] = str(policy_file)
-            for step in steps(self.user):
+            for step in steps(self.user, self.variant):
                 if step.profile not in self.creds:
                     break  # an earlier step failed to hand out these credentials
                 self._codes(step)

@@ -72,7 +72,7 @@ class _Run:
         if self.fail_at == name:
             raise InjectedFailure(f"injected failure at step {name}")
         r = StepResult(len(self.results) + 1, name, title, principal, action, call, mfa, expected, console=console)
-        r.cli = "\n".join(commands_for(name, self.user))
+        r.cli = "\n".join(commands_for(name, self.user, self.variant))
         self.results.append(r)
         return r
 

@@ -87,7 +87,7 @@ def demo(
         if live:
             raise AwsError("--cli runs against a local endpoint; to replay in your account, run the commands "
                            "printed by --cli --dry-run yourself")
-        _cli_demo(fmt, dry_run)
+        _cli_demo(fmt, dry_run, policy)
         return
     from mfakit.aws.steps import rows
     from mfakit.aws.walkthrough import run_walkthrough
@@ -110,12 +110,12 @@ def demo(
         raise MfakitError("some steps did not give the expected outcome (see the table)")
 
 
-def _cli_demo(fmt: str, dry_run: bool) -> None:
+def _cli_demo(fmt: str, dry_run: bool, variant: str = "seed") -> None:
     """The walkthrough as AWS CLI commands; run with the real AWS CLI against a local endpoint."""
     from mfakit.aws.cli_commands import Replay, command_line, require_aws, steps
 
     if dry_run:
-        rows = [{"step": s.step, "command": command_line(s), "expected": s.expect} for s in steps()]
+        rows = [{"step": s.step, "command": command_line(s), "expected": s.expect} for s in steps(variant=variant)]
         if fmt == "json":
             emit_json(rows)
             return
@@ -142,7 +142,7 @@ def _cli_demo(fmt: str, dry_run: bool) -> None:
     with local_endpoint() as info:
         err().print(f"[dim]local endpoint {info['endpoint']} (embedded AWS); AWS CLI: {exe}[/dim]")
         admin = (info["admin"]["aws_access_key_id"], info["admin"]["aws_secret_access_key"])
-        results = Replay(info["endpoint"], info["region"], admin, exe, progress=show).run()
+        results = Replay(info["endpoint"], info["region"], admin, exe, progress=show, variant=variant).run()
     if fmt == "json":
         emit_json([r.to_dict() for r in results])
     if not results or not all(r.ok for r in results):
