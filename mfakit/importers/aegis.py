@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from mfakit.importers.common import fail, make_record, secret_bytes
+from mfakit.importers.common import fail, make_record, need_password, secret_bytes
 from mfakit.importers.kdf import check_scrypt
 from mfakit.importers.record import Collector
 
@@ -47,9 +47,7 @@ def _decrypt(doc: dict[str, Any], path: Path, password_provider: PasswordProvide
     except (binascii.Error, ValueError, TypeError):
         raise fail(path, "Aegis vault: the encrypted db is not valid base64") from None
     nonce, tag = _hex(params.get("nonce"), "params.nonce", path), _hex(params.get("tag"), "params.tag", path)
-    if password_provider is None:
-        raise fail(path, "Aegis vault is encrypted: a password is needed (prompt or --password-stdin)")
-    password = password_provider(path).encode("utf-8")
+    password = need_password(password_provider, path, "Aegis vault")
     try:
         master = None
         for slot in pw_slots[:MAX_PASSWORD_SLOTS]:

@@ -62,7 +62,7 @@ def decrypt(data: bytes, path: Path, password_provider: Any) -> Any | None:
     from mfakit.importers.kdf import pbkdf2
 
     what = "andOTP encrypted backup"
-    password = need_password(password_provider, path, "this binary file (an andOTP encrypted backup?)")
+    password = need_password(password_provider, path, "a binary file (an andOTP encrypted backup?)")
     attempts: list[tuple[bytes, bytes, bytes]] = []
     try:
         iterations = int.from_bytes(data[:4], "big")

@@ -145,10 +145,14 @@ def fail(path: Path | str, message: str, line: int | None = None) -> ImportForma
 
 
 def need_password(password_provider: Any, path: Path, what: str) -> bytes:
-    """The password for an encrypted export (UTF-8), or a one-line error saying how to give it."""
+    """The password for an encrypted export (UTF-8), or a one-line error naming the app and how to give it."""
+    message = f"{what}: it is encrypted; give its password at the prompt or with --password-stdin"
     if password_provider is None:
-        raise fail(path, f"{what} is encrypted: give its password at the prompt or with --password-stdin")
-    return str(password_provider(path)).encode("utf-8")
+        raise fail(path, message)
+    try:
+        return str(password_provider(path)).encode("utf-8")
+    except ImportFormatError:  # no terminal and no --password-stdin, or an empty line
+        raise fail(path, message) from None
 
 
 def b64(value: Any, path: Path, what: str) -> bytes:

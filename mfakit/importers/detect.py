@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from mfakit.importers import (aegis, andotp, authpro, bitwarden, ente, ente_crypto, freeotp, keepass, lastpass,
                               proton_authenticator, proton_pass, qr, steam, twofas, unsupported)
+from mfakit.errors import ImportFormatError
 from mfakit.importers.common import MAX_FILE_BYTES, fail
 from mfakit.importers.record import Collector, ImportResult
 from mfakit.importers.uri_list import add_link, find_link, parse_lines
@@ -96,7 +97,12 @@ def _binary(data: bytes, path: Path, col: Collector, password_provider: Password
     """A binary file without a known signature: an andOTP encrypted backup, if the password opens it."""
     if password_provider is None or len(data) < andotp.MIN_ENCRYPTED:
         raise fail(path, unsupported.encrypted_binary(tried_andotp=False))
-    doc = andotp.decrypt(data, path, password_provider)
+    try:
+        doc = andotp.decrypt(data, path, password_provider)
+    except ImportFormatError as exc:
+        if "it is encrypted; give its password" in str(exc):  # no password to try: say what it may be
+            raise fail(path, unsupported.encrypted_binary(tried_andotp=False)) from None
+        raise
     if doc is None:
         raise fail(path, unsupported.encrypted_binary(tried_andotp=True))
     if not andotp.looks_like(doc):

@@ -12,7 +12,7 @@ from mfakit.importers.common import b64, fail, need_password
 from mfakit.importers.kdf import argon2
 
 PasswordProvider = Callable[[Path], str]
-WHAT = "Ente Auth encrypted export"
+WHAT = "Ente Auth export"
 
 
 def looks_like(doc: Any) -> bool:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from mfakit.importers.common import fail, make_record, secret_bytes
+from mfakit.importers.common import fail, make_record, need_password, secret_bytes
 from mfakit.importers.record import Collector
 
 PasswordProvider = Callable[[Path], str]
@@ -39,9 +39,7 @@ def decrypt_services(blob: Any, path: Path, password_provider: PasswordProvider 
     ct, salt, iv = (_b64(part, path) for part in blob.split(":"))
     if len(iv) not in (12, 16) or len(ct) < 16 or not salt:
         raise fail(path, "2FAS backup: the encrypted services are too short (damaged file)")
-    if password_provider is None:
-        raise fail(path, "2FAS backup is encrypted: a password is needed (prompt or --password-stdin)")
-    password = password_provider(path).encode("utf-8")
+    password = need_password(password_provider, path, "2FAS backup")
     try:
         key = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=PBKDF2_ITERATIONS).derive(password)
     finally:

@@ -46,7 +46,7 @@ def test_aegis_encrypted_wrong_and_missing_password(shared_fixtures: Path) -> No
     with pytest.raises(ImportFormatError, match="wrong password") as exc:
         read_export(path, password="not-it")
     assert str(path) in str(exc.value) and "\n" not in str(exc.value)
-    with pytest.raises(ImportFormatError, match="password is needed"):
+    with pytest.raises(ImportFormatError, match="Aegis vault: it is encrypted; give its password"):
         read_export(path)
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from importers_support import SEVEN, encodings, run_cli, scan
+from importers_support import SEVEN, run_cli, scan
 
 from mfakit.importers import read_export
 
