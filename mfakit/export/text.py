@@ -32,8 +32,9 @@ def render_csv(recs: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 
 
 def render_json(recs: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    """The records exactly as they are (JSON escapes what it must; nothing is rewritten)."""
-    return json.dumps(recs, ensure_ascii=False, indent=2, default=str) + "\n"
+    """The records exactly as they are once parsed; C1 controls, bidi and separators written as ``\\uXXXX`` (so
+    ``cat status.json`` cannot act on a terminal)."""
+    return safe.json_text(json.dumps(recs, ensure_ascii=False, indent=2, default=str)) + "\n"
 
 
 def _md_source_cell(value: Any, notes: Footnotes) -> str:

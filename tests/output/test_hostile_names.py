@@ -175,7 +175,9 @@ def test_hostile_names_through_every_output(names: list[str], tmp_path_factory, 
         assert code == 0, (fmt, err)
         _terminal_ok(err, "export " + fmt)
 
-    exported = json.loads(files["json"].read_text(encoding="utf-8"))
+    raw_json = files["json"].read_text(encoding="utf-8")
+    assert not _CONTROL.search(raw_json.replace("\n", "")), "a control character raw in the JSON file"
+    exported = json.loads(raw_json)
     assert len(exported) == 3 and list(exported[0]) == list(COLUMNS)
     labels = {a.display for a in inv.accounts}
     assert {r["label"] for r in exported} == labels  # JSON: exact
