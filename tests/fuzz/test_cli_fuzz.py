@@ -51,10 +51,10 @@ def inventory(tmp_path: Path) -> Path:
 def test_fuzz_inventory(seed: int, tmp_path: Path, capsys) -> None:
     rng = random.Random(1000 + seed)
     path = tmp_path / "inventory.yaml"
-    path.write_bytes(mutate(EXAMPLE.read_bytes(), rng, json_aware=False))
+    path.write_bytes(mutate(EXAMPLE.read_bytes(), rng, json_aware=False) if seed else EXAMPLE.read_bytes())
     before = path.read_bytes()
     code, out, err = run_cli(["status", "-f", "json", "-i", str(path)], capsys)
-    check_result(code, out, err)
+    check_result(code, out, err, allowed=(0,) if seed == 0 else (0, 2))
     assert path.read_bytes() == before  # a reader never writes
     spec = rng.choice(["security_key:Titan 3", "passkey:[/bold]", "sms:\x1b[31m", "email:=1+1"])
     code, out, err = run_cli(["record", rng.choice(["github", "google", "x", "nope"]), "--add", spec,
@@ -68,10 +68,8 @@ def test_fuzz_inventory(seed: int, tmp_path: Path, capsys) -> None:
 
 # ---------------------------------------------------------------------------------------------- imports
 #: Cases another area still fails (its engineer is on it): expected to fail, not hidden. Case id → reason.
-KNOWN_FAILURES: dict[str, str] = {
-    "freeotp-plus-1": "a lone surrogate (\\ud800) in an imported issuer crashes the JSON output "
-                      "(UnicodeEncodeError in mfakit/cli/output.py emit_json): importers/output area",
-}
+#: (Found and fixed so far: "freeotp-plus-1", a lone surrogate in an imported issuer crashed the JSON output.)
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _params(pairs: list[tuple[str, int]]) -> list:
@@ -125,13 +123,14 @@ _POLICY_PARAMS = _params([(p.name, i) for p in POLICIES for i in range(POLICY_CA
 def test_fuzz_policy(name: str, seed: int, tmp_path: Path, capsys) -> None:
     rng = random.Random(f"{name}:{seed}")
     src = tmp_path / name
-    src.write_bytes(mutate((ROOT / "data" / "policies" / name).read_bytes(), rng, json_aware=True))
+    data = (ROOT / "data" / "policies" / name).read_bytes()
+    src.write_bytes(mutate(data, rng, json_aware=True) if seed else data)  # case 0: the policy as shipped
     code, out, err = run_cli(["aws", "lint", str(src)], capsys)
     check_result(code, out, err, allowed=(0, 1, 2))  # 1: an error-severity finding (documented)
     action = rng.choice(["iam:ListUsers", "ec2:DescribeVpcs", "iam:ChangePassword", "sts:GetSessionToken"])
     context = rng.choice([[], ["-c", "aws:MultiFactorAuthPresent=true"], ["-c", "aws:username=[/bold]"]])
     code, out, err = run_cli(["aws", "eval", "-p", str(src), "-a", action, *context], capsys)
-    check_result(code, out, err)
+    check_result(code, out, err, allowed=(0,) if seed == 0 else (0, 2))
 
 
 # ---------------------------------------------------------------------------------------------- catalogs
@@ -158,9 +157,9 @@ def test_fuzz_catalog_refresh(name: str, seed: int, tmp_path: Path, capsys, monk
     layer = sorted(layer_dir.iterdir())
     before = {p.name: p.read_bytes() for p in layer}
     src = tmp_path / name
-    src.write_bytes(mutate(_CATALOGS[name], rng, json_aware=True))
+    src.write_bytes(mutate(_CATALOGS[name], rng, json_aware=True) if seed else _CATALOGS[name])
     code, out, err = run_cli(["catalog", "refresh", str(src), "--as-of", "2026-02-02"], capsys)
-    check_result(code, out, err)
+    check_result(code, out, err, allowed=(0,) if seed == 0 else (0, 2))
     if code == 2:
         assert {p.name: p.read_bytes() for p in sorted(layer_dir.iterdir()) if p.name in before} == before
     code, out, err = run_cli(["catalog", "list", "--all"], capsys)  # whatever was imported can be listed
@@ -186,7 +185,7 @@ def test_fuzz_key_state(seed: int, key_state: bytes, tmp_path: Path, capsys) -> 
 
     rng = random.Random(3000 + seed)
     path = tmp_path / "state.json"
-    path.write_bytes(mutate(key_state, rng, json_aware=True))
+    path.write_bytes(mutate(key_state, rng, json_aware=True) if seed else key_state)
     before = path.read_bytes()
     try:
         master = json.loads(key_state)["store"]["master"]
@@ -194,7 +193,7 @@ def test_fuzz_key_state(seed: int, key_state: bytes, tmp_path: Path, capsys) -> 
         master = None
     command = rng.choice([["key", "demo"], ["key", "info"], ["key", "passkeys", "--demo-pin"]])
     code, out, err = run_cli([*command, "--state", str(path)], capsys)
-    check_result(code, out, err)
+    check_result(code, out, err, allowed=(0,) if seed == 0 else (0, 2))
     if master:
         assert master not in out + err  # the key's master secret is never shown
     if code == 2:
