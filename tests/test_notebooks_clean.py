@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,17 @@ def test_notebook_is_stripped_and_parameterised(path: Path) -> None:
     res = subprocess.run([str(Path(sys.executable).with_name("nbstripout")), "--verify", str(path)],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+@pytest.mark.parametrize("name", ["01-inventory.ipynb", "02-plan-and-progress.ipynb"])
+def test_planning_notebooks_are_thin_and_open_on_their_first_screen(name: str) -> None:
+    """Code lives in the package: one import cell; every code cell but the parameters is collapsed."""
+    nb = json.loads((NOTEBOOKS[0].parent / name).read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    sources = ["".join(c["source"]) for c in code]
+    imports = [s for s in sources if re.search(r"^\s*(from \S+ )?import ", s, re.M)]
+    assert len(imports) == 1 and imports[0].startswith("from mfakit.notebook import Workspace"), imports
+    assert "first_screen()" in imports[0]
+    assert not code[0]["metadata"].get("jupyter", {}).get("source_hidden")
+    assert all(c["metadata"].get("jupyter", {}).get("source_hidden") for c in code[1:])
+    assert all(len(s.splitlines()) <= 4 for s in sources[1:]), "a notebook cell holding logic: move it to the package"

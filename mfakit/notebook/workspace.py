@@ -284,6 +284,12 @@ class Workspace:
         from mfakit.notebook.tables import frame, interactive
 
         if apply:
+            from mfakit.errors import MfakitError
+            try:
+                self.writable_path()  # the bundled example is read-only: say how to start your own instead
+            except MfakitError as exc:
+                print(f"not imported: {exc.one_line()}")
+                apply = False
             self.reload()
         preview = import_preview(self.inventory, [user_path(f) for f in files], apply=apply, catalog=self.catalog)
         if preview is None:
