@@ -536,3 +536,76 @@ def write_all(folder: Path) -> dict[str, tuple[Path, Export]]:
 
 if __name__ == "__main__":
     print(make_keepass().name, "written")
+
+
+# ---------------------------------------------------------------- the Aegis family, generated
+
+#: Aegis's published test vectors (metadata only; the secrets here are this project's FAKE ones).
+SEVEN_ACCOUNTS = [
+    Acct("Deno", "Mason"), Acct("SPDX", "James", algorithm="SHA256", digits=7, period=20),
+    Acct("Airbnb", "Elijah", algorithm="SHA512", digits=8, period=50), Acct("Issuu", "James", type="hotp", counter=1),
+    Acct("Air Canada", "Benjamin", type="hotp", algorithm="SHA256", digits=7, counter=50),
+    Acct("WWE", "Mason", type="hotp", algorithm="SHA512", digits=8, counter=10300),
+    Acct("Boeing", "Sophia", type="steam", digits=5),
+]
+AEGIS_FAMILY_PASSWORD = "test"
+
+
+def aegis_family(folder: Path) -> Path:
+    """The files of ``../shared/fixtures/otp-exports/aegis`` (same names, same accounts, same quirks — Bitwarden's
+    Steam items named "Test Steam" / "Test 4", the v2 vault's groups) with FAKE secrets, for a fresh clone."""
+    seven = SEVEN_ACCOUNTS
+    steam = seven[-1]
+    (folder / "plain.txt").write_text("".join(_uri(a) + "\n" for a in seven), encoding="utf-8")
+    (folder / "ente_auth.txt").write_text("".join(
+        _uri(a, lower_alg=True, extra="&codeDisplay=%7B%22pinned%22%3Afalse%2C%22trashed%22%3Afalse%7D") + "\n"
+        for a in seven), encoding="utf-8")
+
+    def entry(a: Acct, **extra: object) -> dict:
+        info = {"secret": a.b32, "algo": a.algorithm, "digits": a.digits}
+        info.update({"counter": a.counter} if a.type == "hotp" else {"period": a.period})
+        return {"type": a.type, "uuid": f"u-{a.issuer}", "name": a.account, "issuer": a.issuer, "icon": None,
+                "info": info, **extra}
+
+    def vault(db: dict) -> str:
+        return json.dumps({"version": 1, "header": {"slots": None, "params": None}, "db": db})
+
+    (folder / "aegis_plain.json").write_text(vault({"version": 3, "entries": [entry(a, groups=[]) for a in seven],
+                                                    "groups": []}))
+    v2 = {"Deno": "group1", "Airbnb": "group1", "Issuu": "group2"}
+    (folder / "aegis_plain_grouped_v2.json").write_text(vault({"version": 2, "entries": [
+        entry(a, group=v2.get(a.issuer)) for a in seven]}))
+    andotp = []
+    for a in seven:
+        e = {"secret": a.b32, "issuer": a.issuer, "label": a.account, "digits": a.digits, "type": a.type.upper(),
+             "algorithm": a.algorithm, "thumbnail": "Default", "tags": []}
+        e.update({"counter": a.counter} if a.type == "hotp" else {"period": a.period})
+        andotp.append(e)
+    (folder / "andotp_plain.json").write_text(json.dumps(andotp))
+    # the encrypted vault: Aegis's scheme, password "test" like the real fixture
+    db = {"version": 3, "entries": [entry(a, groups=[]) for a in seven], "groups": []}
+    master, salt, snonce, dnonce = os.urandom(32), os.urandom(32), os.urandom(12), os.urandom(12)
+    kek = hashlib.scrypt(AEGIS_FAMILY_PASSWORD.encode(), salt=salt, n=2**15, r=8, p=1, dklen=32,
+                         maxmem=64 * 1024 * 1024)
+    wrapped, ct = _aesgcm(kek, snonce, master), _aesgcm(master, dnonce, json.dumps(db).encode())
+    slot = {"type": 1, "uuid": "s1", "key": wrapped[:-16].hex(), "key_params": {"nonce": snonce.hex(),
+            "tag": wrapped[-16:].hex()}, "n": 2**15, "r": 8, "p": 1, "salt": salt.hex()}
+    (folder / "aegis_encrypted.json").write_text(json.dumps({"version": 1, "header": {
+        "slots": [slot], "params": {"nonce": dnonce.hex(), "tag": ct[-16:].hex()}},
+        "db": base64.b64encode(ct[:-16]).decode()}))
+    twofas = [a for a in seven if a.issuer in {"Deno", "Issuu", "Air Canada", "WWE", "Boeing"}]
+    (folder / "2fas_authenticator_plain_v4.2fas").write_text(json.dumps({"schemaVersion": 4, "groups": [],
+        "services": [{"name": a.issuer, "secret": a.b32, "otp": {"account": a.account, "issuer": a.issuer,
+                      "digits": a.digits, "period": a.period, "algorithm": a.algorithm, "counter": a.counter,
+                      "tokenType": a.type.upper()}} for a in twofas]}))
+    three = seven[:3]
+    items = [{"type": 1, "name": f"Test {i}", "folderId": None, "login": {"username": None, "totp": _uri(a)}}
+             for i, a in enumerate(three, start=1)]
+    items.append({"type": 1, "name": "Test Steam", "folderId": None,
+                  "login": {"username": None, "totp": f"steam://{steam.b32}"}})
+    (folder / "bitwarden.json").write_text(json.dumps({"encrypted": False, "folders": [], "items": items}))
+    rows = ["folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp"]
+    rows += [f",,login,Test {i},,,,,,{_uri(a)}" for i, a in enumerate(three, start=1)]
+    rows.append(f",,login,Test 4,,,,,,steam://{steam.b32}")
+    (folder / "bitwarden.csv").write_text("\n".join(rows) + "\n")
+    return folder

@@ -1,4 +1,7 @@
-"""Every real fixture in ../shared/fixtures/otp-exports yields exactly its expected accounts, without secrets."""
+"""Every real fixture in ../shared/fixtures/otp-exports yields exactly its expected accounts, without secrets.
+
+The Aegis-family tests run on ../shared's real files when they are there, else on the same files generated
+with FAKE secrets (gen_exports.aegis_family), so a fresh clone runs them too."""
 
 from __future__ import annotations
 
@@ -13,6 +16,17 @@ from mfakit.errors import ImportFormatError
 from mfakit.importers import OtpRecord, read_export, read_exports
 
 AEGIS = "otp-exports/aegis"
+REAL_AEGIS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / AEGIS
+
+
+@pytest.fixture(scope="module")
+def aegis_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """../shared's Aegis-family files, or the generated ones (same names and accounts, FAKE secrets)."""
+    if REAL_AEGIS.is_dir():
+        return REAL_AEGIS
+    from gen_exports import aegis_family
+
+    return aegis_family(tmp_path_factory.mktemp("aegis-family"))
 
 
 def test_record_has_no_secret_field() -> None:
@@ -25,24 +39,24 @@ def test_record_has_no_secret_field() -> None:
     ("plain.txt", "otpauth"), ("ente_auth.txt", "ente"), ("aegis_plain.json", "aegis"),
     ("aegis_plain_grouped_v2.json", "aegis"), ("andotp_plain.json", "andotp"),
 ])
-def test_seven_account_fixtures(shared_fixtures: Path, name: str, fmt: str) -> None:
-    result = read_export(shared_fixtures / AEGIS / name)
+def test_seven_account_fixtures(aegis_dir: Path, name: str, fmt: str) -> None:
+    result = read_export(aegis_dir / name)
     assert result.format == fmt
     assert as_tuples(result.records) == SEVEN
     assert {r.format for r in result.records} == {fmt}
     assert result.warnings == []
 
 
-def test_aegis_encrypted_with_password(shared_fixtures: Path) -> None:
+def test_aegis_encrypted_with_password(aegis_dir: Path) -> None:
     asked = []
-    result = read_export(shared_fixtures / AEGIS / "aegis_encrypted.json",
+    result = read_export(aegis_dir / "aegis_encrypted.json",
                          password_provider=lambda p: asked.append(p.name) or "test")
     assert asked == ["aegis_encrypted.json"]
     assert as_tuples(result.records) == SEVEN
 
 
-def test_aegis_encrypted_wrong_and_missing_password(shared_fixtures: Path) -> None:
-    path = shared_fixtures / AEGIS / "aegis_encrypted.json"
+def test_aegis_encrypted_wrong_and_missing_password(aegis_dir: Path) -> None:
+    path = aegis_dir / "aegis_encrypted.json"
     with pytest.raises(ImportFormatError, match="wrong password") as exc:
         read_export(path, password="not-it")
     assert str(path) in str(exc.value) and "\n" not in str(exc.value)
@@ -50,30 +64,30 @@ def test_aegis_encrypted_wrong_and_missing_password(shared_fixtures: Path) -> No
         read_export(path)
 
 
-def test_aegis_v2_groups(shared_fixtures: Path) -> None:
-    result = read_export(shared_fixtures / AEGIS / "aegis_plain_grouped_v2.json")
+def test_aegis_v2_groups(aegis_dir: Path) -> None:
+    result = read_export(aegis_dir / "aegis_plain_grouped_v2.json")
     groups = {r.issuer: r.groups for r in result.records}
     assert groups["Deno"] == ("group1",) and groups["Airbnb"] == ("group1",) and groups["Issuu"] == ("group2",)
     assert groups["SPDX"] == ()
 
 
-def test_twofas_plain(shared_fixtures: Path) -> None:
-    result = read_export(shared_fixtures / AEGIS / "2fas_authenticator_plain_v4.2fas")
+def test_twofas_plain(aegis_dir: Path) -> None:
+    result = read_export(aegis_dir / "2fas_authenticator_plain_v4.2fas")
     assert result.format == "2fas"
     assert as_tuples(result.records) == {t for t in SEVEN if t[0] in {"Deno", "Issuu", "Air Canada", "WWE", "Boeing"}}
 
 
-def test_bitwarden_json_and_csv(shared_fixtures: Path) -> None:
+def test_bitwarden_json_and_csv(aegis_dir: Path) -> None:
     three = {t for t in SEVEN if t[0] in {"Deno", "SPDX", "Airbnb"}}
-    js = read_export(shared_fixtures / AEGIS / "bitwarden.json")
+    js = read_export(aegis_dir / "bitwarden.json")
     assert as_tuples(js.records) == three | {("Test Steam", "", "steam", "SHA1", 5, 30, None)}
-    csv = read_export(shared_fixtures / AEGIS / "bitwarden.csv")
+    csv = read_export(aegis_dir / "bitwarden.csv")
     assert as_tuples(csv.records) == three | {("Test 4", "", "steam", "SHA1", 5, 30, None)}
     assert {r.format for r in js.records + csv.records} == {"bitwarden"}
 
 
-def test_all_aegis_family_files_together_give_seven(shared_fixtures: Path) -> None:
-    files = sorted((shared_fixtures / AEGIS).iterdir())
+def test_all_aegis_family_files_together_give_seven(aegis_dir: Path) -> None:
+    files = sorted(aegis_dir.iterdir())
     result = read_exports(files, password="test")
     # Bitwarden names its Steam entry after the item, so it stays a separate (8th/9th) record
     assert SEVEN <= as_tuples(result.records)
