@@ -16,8 +16,8 @@ from mfakit.plan.sources import source_link_html, split_sources
 
 #: Relative column widths (percent of the table); columns not listed share what is left.
 WIDTHS: dict[str, float] = {
-    "group": 7, "label": 9, "service": 9, "account": 10, "state": 6, "factors": 11, "next_step": 14,
-    "reason": 10, "lockout_risk": 6, "lockout_reasons": 8, "source": 10,
+    "group": 7, "label": 9, "service": 8, "account": 10, "state": 7, "factors": 11, "next_step": 13,
+    "reason": 9, "lockout_risk": 7, "lockout_reasons": 9, "source": 10,
 }
 
 _CSS = """
@@ -26,7 +26,7 @@ html{-webkit-text-size-adjust:100%}
 body{font:13px/1.4 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans JP","Noto Sans CJK JP",sans-serif;
   margin:1.2rem;color:#222;max-width:100%}
 h1{font-size:1.35rem;margin:0 0 .15rem} p.meta{color:#555;margin:0 0 .8rem}
-h1,p,td,th,.fig{overflow-wrap:anywhere}
+h1,p,td,th,.fig{overflow-wrap:break-word}
 section.summary{display:flex;flex-wrap:wrap;gap:.6rem 1.6rem;align-items:flex-start;margin:0 0 1rem}
 section.summary>*{min-width:0;max-width:100%}
 .figures{display:flex;flex-wrap:wrap;gap:.5rem}
@@ -35,9 +35,10 @@ section.summary>*{min-width:0;max-width:100%}
 table{border-collapse:collapse}
 table.groups th,table.groups td{border:1px solid #ccc;padding:.15rem .45rem;text-align:right}
 table.groups th:first-child,table.groups td:first-child{text-align:left}
-table.plan{width:100%;table-layout:fixed}
-table.plan th,table.plan td{border:1px solid #bbb;padding:.25rem .35rem;vertical-align:top;text-align:left;
+table.plan{width:100%;table-layout:fixed;font-size:12px}
+table.plan th,table.plan td{border:1px solid #bbb;padding:.25rem .3rem;vertical-align:top;text-align:left;
   overflow-wrap:anywhere;word-break:normal}
+table.plan th{overflow-wrap:normal;hyphens:none}
 table.plan th{background:#eee;position:sticky;top:0}
 thead{display:table-header-group} tr{break-inside:avoid;page-break-inside:avoid}
 td.state{font-weight:600}
