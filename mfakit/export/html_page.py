@@ -26,7 +26,7 @@ html{-webkit-text-size-adjust:100%}
 body{font:13px/1.4 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans JP","Noto Sans CJK JP",sans-serif;
   margin:1.2rem;color:#222;max-width:100%}
 h1{font-size:1.35rem;margin:0 0 .15rem} p.meta{color:#555;margin:0 0 .8rem}
-h1,p,td,th,.fig{overflow-wrap:break-word}
+h1,p,td,th,.fig{overflow-wrap:anywhere}
 section.summary{display:flex;flex-wrap:wrap;gap:.6rem 1.6rem;align-items:flex-start;margin:0 0 1rem}
 section.summary>*{min-width:0;max-width:100%}
 .figures{display:flex;flex-wrap:wrap;gap:.5rem}
