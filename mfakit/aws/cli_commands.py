@@ -104,7 +104,7 @@ def steps(user: str = DEMO_USER, variant: str = "seed") -> list[CliStep]:
 
 #: What a printed command shows instead of a value that is secret or only known at run time.
 PLACEHOLDERS = {"password": "'<initial password>'", "new_password": "'<new password>'", "code1": "<code>",
-                "code2": "<next code>", "code": "<code>", "wrong_code": "000000", "outfile": "qr-seed.txt",
+                "code2": "<next code>", "code": "<code>", "wrong_code": "000000", "outfile": "/dev/stdout",
                 "policy_file": f"{POLICY_NAME}.json", "serial": f"arn:aws:iam::<account>:mfa/{DEMO_USER}-AuthenticatorApp",
                 "account": "<account>", "user_key_id": "<access key id>"}
 SECRET_FIELDS = ("password", "new_password", "code1", "code2", "code")
