@@ -77,6 +77,8 @@ def parse_bitwarden_json(doc: dict[str, Any], path: Path, col: Collector,
         username = login.get("username") if isinstance(login.get("username"), str) else ""
         folder = folders.get(item["folderId"]) if isinstance(item.get("folderId"), str) else None
         _add(login["totp"], name, username, (folder,) if folder else (), f"Bitwarden item #{i}", path, col)
+    if col.file_records == 0 and not col.file_skips:
+        col.warn("no item of this Bitwarden export has a TOTP code (only logins whose TOTP field is set are read)")
     return "bitwarden"
 
 
@@ -96,4 +98,6 @@ def parse_bitwarden_csv(text: str, path: Path, col: Collector) -> str:
             _add(totp, name or "", user or "", (folder,) if folder else (), where, path, col)
     except csv.Error as exc:
         raise fail(path, f"Bitwarden CSV is malformed near line {reader.line_num} ({type(exc).__name__})") from None
+    if col.file_records == 0 and not col.file_skips:
+        col.warn("no row of this Bitwarden CSV has a TOTP code (only logins whose login_totp is set are read)")
     return "bitwarden"

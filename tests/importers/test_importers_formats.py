@@ -174,3 +174,11 @@ def test_read_exports_across_files_merges_the_same_entry(exports) -> None:
     a, b = exports["aegis"], exports["2fas"]
     result = read_exports([a[0], b[0]])
     assert len(result.records) == len(a[1].expected)
+
+
+def test_bitwarden_without_totp_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "bitwarden.json"
+    path.write_text(json.dumps({"encrypted": False, "items": [{"type": 1, "name": "Mail", "login": {"totp": None}}]}))
+    result = read_export(path)
+    assert result.records == [] and any("no item of this Bitwarden export has a TOTP code" in w
+                                        for w in result.warnings)
