@@ -25,6 +25,16 @@ def _say(colour: str, text: str) -> str:
     return f'<span style="color:{colour}">{safe.html(text)}</span>'
 
 
+def _with_links(text: str) -> str:
+    """Escaped text whose http(s) URLs become short links (the domain), so a cited source stays readable."""
+    import re
+
+    from mfakit.plan.sources import source_link_html
+
+    parts = re.split(r"(https?://[^\s,;)]+)", text)
+    return "".join(source_link_html(p) if i % 2 else safe.html(p) for i, p in enumerate(parts))
+
+
 def _error_classes() -> tuple[type[BaseException] | None, type[BaseException] | None]:
     """(ReadOnlyExampleError, RecordRefused) when the kit defines them."""
     from mfakit import errors
@@ -135,9 +145,9 @@ class RecordWidget:
                 return
             if refused is not None and isinstance(exc, refused):
                 self._pending = form
-                reason = exc.one_line().replace(" (add --force to record it anyway)", "")
-                self.message.value = _say(_ERR, reason) + "<br>" + _say(
-                    _WARN, "Record it anyway? Only if you are sure the plan's fact is out of date.")
+                reason = exc.message.replace(" (add --force to record it anyway)", "")
+                self.message.value = (f'<span style="color:{_ERR}">{_with_links(reason)}</span><br>' + _say(
+                    _WARN, "Record it anyway? Only if you are sure the plan's fact is out of date."))
                 self.confirm.layout.display = "flex"
                 return
             self.message.value = _say(_ERR, exc.one_line())

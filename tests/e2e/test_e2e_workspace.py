@@ -199,6 +199,8 @@ def test_e2e_02_record_refreshes_headline_charts_and_tables(nb02: Page, lab: Lab
     record.locator("text=GitHub requires totp or sms").wait_for()
     anyway = record.locator("button", has_text="Record anyway")
     assert anyway.is_visible()
+    record.evaluate("el => el.closest('.jp-Cell').scrollIntoView({block: 'start'})")
+    screenshot(page, SCREENSHOTS / "02-record-guard-rail.png")
     assert load_inventory(lab.inventory).find("github").has("totp"), "nothing is written before confirming"
     anyway.click()
     record.locator("text=saved to").wait_for()

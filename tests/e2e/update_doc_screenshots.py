@@ -25,6 +25,7 @@ PICKS = {
     "02-plan-table.png": "plan-table.png",
     "02-lockout.png": "lockout-per-device.png",
     "02-plan-and-progress-record.png": "record-change-widget.png",
+    "02-record-guard-rail.png": "record-guard-rail.png",
     "02-what-i-found.png": "what-i-found.png",
     "02-progress.png": "progress-chart.png",
 }

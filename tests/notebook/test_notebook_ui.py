@@ -122,7 +122,8 @@ def test_refused_record_needs_an_explicit_record_anyway(ws: Workspace, example_c
     rec.remove.value = "totp:Google Authenticator (phone)"
     rec.button.click()
     assert "refused" in rec.message.value and "GitHub requires totp or sms" in rec.message.value
-    assert "--force" not in rec.message.value
+    assert "--force" not in rec.message.value and str(example_copy) not in rec.message.value
+    assert '<a class="source" href="https://docs.github.com/' in rec.message.value  # the cited source, a link
     assert rec.confirm.layout.display == "flex" and example_copy.read_bytes() == before
     rec.cancel.click()
     assert rec.confirm.layout.display == "none" and example_copy.read_bytes() == before
