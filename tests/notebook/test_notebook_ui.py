@@ -229,3 +229,21 @@ def test_exports_button_writes_every_format(ws: Workspace, tmp_path: Path) -> No
     written = sorted(p.suffix for p in (tmp_path / "out").iterdir())
     assert written == [".csv", ".html", ".json", ".md", ".xlsx"]
     assert "mfakit-status.xlsx" in box.children[1].value
+
+
+def test_every_view_works_on_a_new_empty_inventory(tmp_path: Path) -> None:
+    target = tmp_path / "private" / "inventory.yaml"
+    w = Workspace(start_new=target, personal_catalog=tmp_path / "c.yaml")
+    assert target.exists() and w.created == target and w.path == target
+    for view in ("first_screen", "grouped", "inventory_table", "plan_table", "lockout_view", "progress_view",
+                 "record_widget", "findings_widget"):
+        getattr(w, view)()
+    assert (_figure(w, "off-app"), _figure(w, "total")) == ("0", "0")
+    assert table_rows(w.parts["mfakit-plan-table"]) == []
+    assert "No security key" in w.parts["second_key"].value
+    w.parts["record"].button.click()
+    assert "Choose an account first" in w.parts["record"].message.value
+    assert "nothing to find out" in w.parts["findings"].question.value
+    before = target.read_bytes()
+    Workspace(start_new=target, personal_catalog=tmp_path / "c.yaml")  # an existing file is used, never replaced
+    assert target.read_bytes() == before
