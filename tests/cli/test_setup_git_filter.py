@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -55,3 +56,12 @@ def test_a_notebook_saved_with_outputs_leaves_git_clean(tmp_path: Path) -> None:
     assert git(repo, "diff", "--cached") == ""
     assert git(repo, "status", "--porcelain") == ""
     assert "s-takahashi@gmail.com" not in git(repo, "show", ":01-inventory.ipynb")  # the index holds no output
+
+
+def test_make_lab_serves_the_project_root() -> None:
+    """`make lab` opens JupyterLab at the project root, so notebooks/ and data/ are both reachable (as root too)."""
+    res = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True)
+    line = next(ln for ln in res.stdout.splitlines() if "jupyter lab" in ln)
+    assert f'--ServerApp.root_dir="{ROOT}"' in line and "notebooks/" not in line
+    if os.geteuid() == 0:
+        assert "--allow-root" in line

@@ -159,3 +159,20 @@ def test_a_new_inventory_never_replaces_an_existing_file(tmp_path: Path) -> None
     with pytest.raises(InventoryError, match="already exists"):
         save_inventory(new_inventory(path))
     assert path.read_bytes() == before
+
+
+def test_library_paths_are_relative_to_the_project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notebook (cwd notebooks/) passing "data/private/inventory.yaml" means the project's data/ folder."""
+    from mfakit import config
+    from mfakit.inventory import init_inventory, new_inventory
+
+    root = tmp_path / "project"
+    (tmp_path / "project" / "notebooks").mkdir(parents=True)
+    monkeypatch.setattr(config, "PROJ_ROOT", root)
+    monkeypatch.chdir(root / "notebooks")
+    created = init_inventory("data/private/inventory.yaml")
+    assert created == root / "data" / "private" / "inventory.yaml" and created.exists()
+    assert load_inventory("data/private/inventory.yaml").path == created
+    other = save_inventory(new_inventory("data/private/second.yaml"))
+    assert other == root / "data" / "private" / "second.yaml"
+    assert not (root / "notebooks" / "data").exists()
