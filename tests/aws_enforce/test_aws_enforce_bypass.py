@@ -188,3 +188,21 @@ def test_cloudwatch_is_cloudwatch_not_monitoring(world):
     iam.put_user_policy(UserName="watcher", PolicyName="iam-prefix", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudwatch:*", "Resource": "*"}]}))
     assert isinstance(cw.list_metrics()["Metrics"], list)  # allowed: moto answers
+
+
+def test_services_moto_routes_outside_call_action_are_decided_too(world):
+    """Lambda's REST routes reach moto's handlers without call_action: the kit decides right after moto
+    parsed the request, so they are authorized like the rest."""
+    aws, _, _ = world
+    iam = aws.admin.client("iam")
+    iam.create_user(UserName="dev")
+    dev = aws.session_for("dev")
+    with pytest.raises(ClientError) as exc:
+        dev.client("lambda").list_functions()
+    assert _code(exc)[0] == "AccessDeniedException" and "lambda:ListFunctions" in _code(exc)[1]
+    with pytest.raises(ClientError) as exc:
+        dev.client("sqs").list_queues()
+    assert "sqs:ListQueues" in _code(exc)[1]
+    iam.put_user_policy(UserName="dev", PolicyName="p", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:List*", "Resource": "*"}]}))
+    assert dev.client("lambda").list_functions()["Functions"] == []

@@ -25,6 +25,7 @@ from mfakit.aws.embedded.responses import (INVALID_TOKEN, access_denied, bad_sig
 from mfakit.aws.embedded.signatures import signature_ok
 from mfakit.aws.embedded.state import KitState, MfaSeed, Principal
 from mfakit.aws.embedded.wire import KitError, credentials, protocol
+from werkzeug.exceptions import HTTPException
 
 #: Operations that no IAM policy controls (authentication, and "who am I"): STS API reference,
 #: "Permissions for GetSessionToken" and "GetCallerIdentity" (no permission is required).
@@ -125,53 +126,73 @@ class Enforcer:
         return who
 
     # -- one request in moto's path --------------------------------------------------------------
-    def handle(self, resp: Any, original: Any) -> Any:
-        """Authorize and answer one non-S3 request (``resp``: moto's BaseResponse after setup_class)."""
+    def gate(self, resp: Any) -> None:
+        """Authenticate and authorize one non-S3 request right after moto parsed it (``setup_class``), so
+        that no request reaches a moto handler undecided, whatever route moto takes to answer it. Raises
+        AWS's error as an HTTP exception; on success leaves the caller on ``resp`` for :meth:`handle`."""
+        from mfakit.aws.embedded.wire import KitHTTPError
+
         self.calls += 1
         service = resp.service_name or ""
         proto = protocol(resp.boto3_service_name)
-        op = resp._get_action()
         try:
+            op = resp._get_action()
             who = self.identify(service, resp)
             params = getattr(resp, "params", None)
             api: dict[str, Any] = params if isinstance(params, dict) else {
                 k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in resp.querystring.items()}
-            result = self._decide(resp, who, service, op, api, proto)
+            self._authorize_request(resp, who, service, op, api, proto)
         except KitError as err:
-            from mfakit.aws.embedded.wire import error_response
+            raise KitHTTPError(proto, err) from None
+        resp._mfakit_gate = (who, op, api)
 
-            return error_response(proto, err)
-        if result is None:
-            return self._moto_answers(resp, op, api, original)
-        from moto.core.responses import ActionResult
-
-        return resp.serialized(ActionResult(result))
-
-    def _decide(self, resp: Any, who: Principal, service: str, op: str, api: dict[str, Any],
-                proto: str) -> dict[str, Any] | None:
-        """Raise AWS's error, return the kit's answer, or None to let moto answer."""
+    def _authorize_request(self, resp: Any, who: Principal, service: str, op: str, api: dict[str, Any],
+                           proto: str) -> None:
+        """Raise AWS's error unless the caller may do this (authentication operations always may)."""
         prefix = service_prefix(service, _signing_name(resp.boto3_service_name)) or service
         if who.kind == "user" and op in SELF_DEFAULT_OPS and not api.get("UserName"):
             api["UserName"] = who.name  # AWS uses the caller when UserName is omitted; moto would not
         if who.source == "session-token" and who.mfa != "true" and prefix == "iam":
             # STS API reference, GetSessionToken: no IAM API calls unless MFA information is included.
             raise KitError("InvalidClientTokenId", INVALID_TOKEN, 403)
-        handler = ops.PRE_POLICY.get(op) if prefix == "sts" else None
-        if handler is not None:  # authentication operations: not controlled by policy
-            return _result(handler(self, who, api))
-        action = iam_action(prefix, op)
+        if prefix == "sts" and op in ops.PRE_POLICY:  # authentication: not controlled by policy
+            return
+        action = iam_action(prefix, op) if op else None
         if action is None:
             if who.kind == "admin" or not self.enforce:
-                return None
-            raise error("AccessDenied", f"User: {who.arn} is not authorized to perform: {prefix}:{op} "
+                return
+            raise error("AccessDenied", f"User: {who.arn} is not authorized to perform: {prefix}:{op or '?'} "
                         "(the embedded AWS knows no IAM action for this operation)")
         caller_user = who.name if who.kind == "user" else None
         resource = resource_arn(prefix, op, api, self.state.account, caller_user)
-        denied = self.authorize(who, action, resource, service, proto.startswith("json") or "cbor" in proto)
+        json_proto = proto.startswith(("json", "rest-json")) or "cbor" in proto
+        denied = self.authorize(who, action, resource, service, json_proto)
         if denied is not None:
             raise denied
-        handler = ops.IMPLEMENTED.get(op) if prefix == "iam" else None
-        return _result(handler(self, who, api)) if handler is not None else None
+
+    def handle(self, resp: Any, original: Any) -> Any:
+        """Answer one request that passed :meth:`gate`: the kit's own operations, else moto (with fix-ups)."""
+        gated = getattr(resp, "_mfakit_gate", None)
+        if gated is None:  # not parsed through setup_class (cannot happen in moto 5.2): decide now
+            try:
+                self.gate(resp)
+            except HTTPException as exc:
+                return exc.code, dict(exc.get_headers()), exc.get_body()
+            gated = resp._mfakit_gate
+        who, op, api = gated
+        prefix = service_prefix(resp.service_name or "", _signing_name(resp.boto3_service_name))
+        handler = (ops.PRE_POLICY.get(op) if prefix == "sts" else
+                   ops.IMPLEMENTED.get(op) if prefix == "iam" else None)
+        result = handler(self, who, api) if handler is not None else None
+        if isinstance(result, KitError):
+            from mfakit.aws.embedded.wire import error_response
+
+            return error_response(protocol(resp.boto3_service_name), result)
+        if result is None:
+            return self._moto_answers(resp, op, api, original)
+        from moto.core.responses import ActionResult
+
+        return resp.serialized(ActionResult(result))
 
     def _moto_answers(self, resp: Any, op: str, api: dict[str, Any], original: Any) -> Any:
         after = ops.AFTER.get(op) if resp.service_name == "iam" else None
@@ -194,7 +215,6 @@ class Enforcer:
         """Authorize one S3 request (moto's S3 code calls this with the bucket and key it resolved)."""
         from mfakit.aws.embedded.wire import KitHTTPError
 
-        self.calls += 1
         try:
             who = self.identify("s3", resp)
             name = str(resp.data.get("Action", "") if isinstance(resp.data, dict) else "")
@@ -211,12 +231,6 @@ class Enforcer:
                 raise denied
         except KitError as err:
             raise KitHTTPError("rest-xml", err) from None
-
-
-def _result(value: Any) -> dict[str, Any] | None:
-    if isinstance(value, KitError):
-        raise value
-    return value
 
 
 @lru_cache(maxsize=256)

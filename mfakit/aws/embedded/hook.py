@@ -1,8 +1,9 @@
-"""The kit's place in moto's request path: every request moto answers — in-process through botocore or
-``requests``, or through moto's server — passes ``BaseResponse.call_action`` (IAM, STS, EC2 and most
-services) or ``_authenticate_and_authorize_s3_action`` (moto's S3 code, with the bucket and key it resolved).
-These are moto's own IAM access-control hooks (moto/core/authorization.py, moto/core/responses.py); the kit
-replaces them while an embedded AWS is active. With none active they behave exactly as moto's originals.
+"""The kit's place in moto's request path. Every request moto answers — in-process through botocore or
+``requests``, or through moto's server — is parsed by ``BaseResponse.setup_class``: right after it, the kit
+authenticates and authorizes the request (S3 excepted: moto's S3 code calls its IAM hook
+``_authenticate_and_authorize_s3_action`` with the bucket and key it resolved, and the kit decides there).
+``BaseResponse.call_action`` (moto's own IAM access-control point, moto/core/responses.py) is where the kit
+answers the operations moto lacks. With no embedded AWS active, every patched function is moto's original.
 """
 
 from __future__ import annotations
@@ -32,14 +33,20 @@ def _authorize_s3(self: Any, bucket_name: str | None = None, key_name: str | Non
 
 
 def _setup_class(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-    if _ACTIVE is not None:
-        # keep the body exactly as signed: moto's form parsing would consume it (werkzeug then parses the
-        # form from this cached copy)
-        try:
-            self._mfakit_raw_body = request.get_data(cache=True, parse_form_data=False)
-        except Exception:  # noqa: BLE001 - a request without a readable body: the signature check says so
-            self._mfakit_raw_body = None
-    return _ORIGINALS["setup_class"](self, request, *args, **kwargs)
+    enforcer = _ACTIVE
+    if enforcer is None:
+        return _ORIGINALS["setup_class"](self, request, *args, **kwargs)
+    # keep the body exactly as signed: moto's form parsing would consume it (werkzeug then parses the form
+    # from this cached copy)
+    try:
+        self._mfakit_raw_body = request.get_data(cache=True, parse_form_data=False)
+    except Exception:  # noqa: BLE001 - a request without a readable body: the signature check says so
+        self._mfakit_raw_body = None
+    out = _ORIGINALS["setup_class"](self, request, *args, **kwargs)
+    if getattr(self, "service_name", None) != "s3":  # S3: decided where moto's S3 code resolves bucket/key
+        with enforcer.lock:
+            enforcer.gate(self)  # raises AWS's answer: the request never reaches a moto handler
+    return out
 
 
 _PARSED: dict[str, Any] = {}
