@@ -104,6 +104,47 @@ def _full(inv: Inventory, target: Path, changed: set[str] | None) -> tuple[str, 
     return text, check.spans
 
 
+def _rebase(inv: Inventory, target: Path) -> None:
+    """Someone saved the file since ``inv`` was read: lay this copy's changes over what is on disk now.
+
+    Called under the lock. An account this copy changed, added or deleted (compared with what it read) replaces
+    the one on disk when the other writer left that account alone; both writers' changes then land. The same
+    account changed differently on both sides is a conflict: nothing is written (one line naming the accounts).
+    """
+    fresh = _parse_text(target.read_bytes(), target)
+    base = inv.baseline
+    mine = {a.id: a for a in inv.accounts}
+    theirs = {a.id: a for a in fresh.accounts}
+    ids = list(dict.fromkeys([*base, *mine]))
+    conflicts: list[str] = []
+    result = list(fresh.accounts)
+    for ident in ids:
+        b, m, t = base.get(ident), mine.get(ident), theirs.get(ident)
+        if m == b:
+            continue  # not changed here
+        if t != b and t != m:
+            conflicts.append(ident)
+            continue
+        if m is None:
+            result = [a for a in result if a.id != ident]
+        elif ident in theirs:
+            result = [m if a.id == ident else a for a in result]
+        else:
+            result.append(m)
+    title = fresh.title
+    if inv.title != inv.baseline_title:
+        if fresh.title not in (inv.baseline_title, inv.title):
+            conflicts.append("title")
+        title = inv.title
+    if conflicts:
+        raise InventoryError("the file changed on disk since it was read, and another program changed the same "
+                             f"account(s) ({', '.join(conflicts)}); nothing was written — reload it and make the "
+                             "change again", target)
+    inv.accounts, inv.title = result, title
+    inv.doc, inv.text, inv.fingerprint = fresh.doc, fresh.text, fresh.fingerprint
+    inv.baseline, inv.baseline_title, inv.spans = fresh.baseline, fresh.baseline_title, fresh.spans
+
+
 def render(inv: Inventory, target: Path) -> tuple[str, Spans | None]:
     """The text to write for ``inv`` (checked) and its account spans; only changed accounts' lines differ from
     the file as read. ``inv.spans`` is left alone: the caller sets it once the text is really written."""
@@ -120,8 +161,9 @@ def render(inv: Inventory, target: Path) -> tuple[str, Spans | None]:
 def save_inventory(inv: Inventory, path: str | Path | None = None) -> Path:
     """Write the inventory atomically under an exclusive lock; returns the path written.
 
-    Refuses (one line) when the file changed on disk since ``inv`` was read from it, so a stale copy never
-    overwrites someone else's change (:func:`mfakit.inventory.record_change` reloads under the lock instead).
+    When the file changed on disk since ``inv`` was read from it, this copy's changes are laid over the file as
+    it is now (see :func:`_rebase`): a stale copy never overwrites someone else's change, and both land; the same
+    account changed on both sides is refused (one line).
     A symlink is written through (the link stays). Only the changed accounts' lines are rewritten.
     """
     target = resolve_path(path) if path else inv.path
@@ -134,13 +176,15 @@ def save_inventory(inv: Inventory, path: str | Path | None = None) -> Path:
         same = inv.fingerprint is not None and _same_file(inv.path, target)
         if not same and inv.text is not None:
             inv.text, inv.spans = None, None  # read from another file: its lines mean nothing here
+        if same and fingerprint(target) != inv.fingerprint:
+            _rebase(inv, target)  # another writer saved meanwhile: keep its changes, add ours
         text, spans = render(inv, target)
         if same and text == inv.text:
             return target  # nothing to write
-        # checked under the lock, right before the rename: a stale copy never overwrites a newer file
+        # checked right before the rename too (a writer that takes no lock, such as an editor)
         if same and fingerprint(target) != inv.fingerprint:
-            raise InventoryError("the file changed on disk since it was read (another program saved it); "
-                                 "nothing was written — reload it and make the change again", target)
+            raise InventoryError("the file changed on disk while it was being saved (another program saved it); "
+                                 "nothing was written — run the command again", target)
         if text != inv.text or not target.exists():
             atomic_write(target, text)
     inv.path = target

@@ -78,18 +78,23 @@ def test_a_symlinked_inventory_is_written_through(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".inv.yaml*"))  # nothing written beside the link
 
 
-def test_a_stale_copy_is_refused_and_record_change_reloads(tmp_path: Path) -> None:
+def test_a_stale_copy_lands_beside_the_newer_file_unless_both_changed_an_account(tmp_path: Path) -> None:
     path = tmp_path / "inventory.yaml"
     path.write_text(big_inventory(5), encoding="utf-8")
-    first, second = load_inventory(path), load_inventory(path)
+    first, second, third = load_inventory(path), load_inventory(path), load_inventory(path)
     record_change(first, "acct-0", add=["passkey:Titan 1"])
     second.find("acct-1").notes = "edited in a stale copy"
-    with pytest.raises(InventoryError, match="changed on disk since it was read"):
-        save_inventory(second)
-    assert "edited in a stale copy" not in path.read_text()
-    record_change(second, "acct-3", add=["security_key:Titan 2"])  # reloads under the lock, then applies
+    second.accounts.append(Account(id="added-late", service="gitlab", factors=[Factor("totp")]))
+    save_inventory(second)  # rebased on the newer file: both changes land
+    record_change(second, "acct-3", add=["security_key:Titan 2"])
     final = load_inventory(path)
     assert final.find("acct-0").has("passkey") and final.find("acct-3").has("security_key")
+    assert final.find("acct-1").notes == "edited in a stale copy" and final.find("added-late")
+    before = path.read_bytes()
+    third.find("acct-0").notes = "a conflicting edit"  # acct-0 changed on disk since third read it
+    with pytest.raises(InventoryError, match=r"changed the same account\(s\) \(acct-0\)"):
+        save_inventory(third)
+    assert path.read_bytes() == before
 
 
 def test_a_path_through_a_file_is_one_line(tmp_path: Path) -> None:
