@@ -88,7 +88,8 @@ class RecordWidget:
         ids = [i for _, i in options]
         self.account.value = current if current in ids else (ids[0] if ids else None)
         used = devices_in_use(inv)
-        self.where.options = [*used["key"], *used["phone app"], *used["phone number"]]
+        self.where.options = [n for n in (*used["key"], *used["phone app"], *used["phone number"])
+                              if not n.startswith("(unnamed")]
         self._refresh_remove()
 
     def _refresh_remove(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 from mfakit import safe
 from mfakit.inventory.model import KEY_FACTORS, Inventory
-from mfakit.plan.lockout import DEVICE_KIND, DeviceLoss, second_key_line
+from mfakit.plan.lockout import DeviceLoss, devices, second_key_line
 from mfakit.plan.progress import CHART_STATES, STATE_COLOURS, summarize, summarize_by_group
 from mfakit.plan.states import PlanRow, sort_for_plan
 
@@ -48,13 +48,12 @@ def source_link(source: str) -> str:
 
 
 def devices_in_use(inventory: Inventory) -> dict[str, list[str]]:
-    """The keys and the phone apps the inventory names (as written, first spelling kept)."""
-    found: dict[str, dict[str, str]] = {"key": {}, "phone app": {}, "phone number": {}}
-    for a in inventory.accounts:
-        for f in a.factors:
-            if f.type in DEVICE_KIND and f.where:
-                found[DEVICE_KIND[f.type]].setdefault(f.where.strip().casefold(), f.where.strip())
-    return {kind: list(names.values()) for kind, names in found.items()}
+    """The keys, phone apps and phone numbers the inventory names (as :func:`mfakit.plan.lockout.devices` sees
+    them: one entry per name in any case; a factor with no ``where`` counts as one unnamed device)."""
+    found: dict[str, list[str]] = {"key": [], "phone app": [], "phone number": []}
+    for name, kind in devices(inventory.accounts):
+        found[kind].append(name)
+    return found
 
 
 def headline_html(rows: list[PlanRow], inventory: Inventory, where: str) -> str:

@@ -85,3 +85,15 @@ def test_cli_lockout_table_escapes_names(example_copy, capsys) -> None:
     assert "A second key registered beside" in out
     code, out, err = run_cli(["lockout", "--format", "xml", "--inventory", str(example_copy)], capsys)
     assert code == 2 and "table or json" in err
+
+
+def test_cli_lockout_help_has_examples(capsys) -> None:
+    code, out, _err = run_cli(["lockout", "--help"], capsys)
+    assert code == 0 and "mfakit lockout --format json" in out and "--inventory" in out
+
+
+def test_unnamed_devices_count_once_per_kind() -> None:
+    accounts = [acc("A", "security_key"), acc("B", "security_key", "totp"), acc("C", "passkey")]
+    assert devices(accounts) == [("(unnamed key)", "key"), ("(unnamed phone app)", "phone app")]
+    d = lose_device(accounts, "(unnamed key)", "key")
+    assert d.locked_out == ("A", "C") and d.accounts == ("A", "B", "C")
