@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
-from mfakit.importers import (aegis, andotp, authpro, bitwarden, ente, ente_crypto, freeotp, keepass, lastpass,
+from mfakit.importers import (aegis, andotp, authpro, bitwarden, ente, ente_crypto, freeotp, freeotp2, keepass, lastpass,
                               proton_authenticator, proton_pass, qr, steam, twofas, unsupported)
 from mfakit.errors import ImportFormatError
 from mfakit.importers.common import MAX_FILE_BYTES, fail
@@ -147,6 +147,8 @@ def parse_data(data: bytes, path: Path, col: Collector, result: ImportResult,
         raise fail(path, unsupported.sqlite(data))
     if data.startswith(b"PK\x03\x04"):
         return _parse_zip(data, path, col)
+    if freeotp2.looks_like(data):
+        return freeotp2.parse_freeotp2(data, path, col, password_provider)
     if data.startswith(b"\xac\xed\x00\x05"):
         raise fail(path, unsupported.java_serialized())
     text = _text(data, path)

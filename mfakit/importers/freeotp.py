@@ -26,7 +26,8 @@ def looks_like_xml(text: str) -> bool:
     return "<map>" in head and "&quot;secret&quot;" in text and "&quot;issuerExt&quot;" in text
 
 
-def _add_token(t: Any, where: str, path: Path, col: Collector, fmt: str) -> None:
+def add_token(t: Any, where: str, path: Path, col: Collector, fmt: str, counter_offset: int = 1) -> None:
+    """One token; ``counter_offset`` 1 for FreeOTP 1 / FreeOTP+ files (their counter is one behind), 0 for v2."""
     if not isinstance(t, dict):
         col.skip(where, None, "not an object")
         return
@@ -36,7 +37,7 @@ def _add_token(t: Any, where: str, path: Path, col: Collector, fmt: str) -> None
         otp_type = str(t.get("type") or "totp").lower()
         counter = t.get("counter")
         if otp_type == "hotp" and isinstance(counter, int) and not isinstance(counter, bool):
-            counter += 1
+            counter += counter_offset
         record = make_record(issuer=issuer, account=t.get("label"), otp_type=otp_type, algorithm=t.get("algo"),
                              digits=t.get("digits"), period=t.get("period"), counter=counter, fmt=fmt,
                              source=str(path))
@@ -49,7 +50,7 @@ def _add_token(t: Any, where: str, path: Path, col: Collector, fmt: str) -> None
 
 def parse_freeotp_json(doc: dict[str, Any], path: Path, col: Collector) -> str:
     for i, t in enumerate(doc["tokens"], start=1):
-        _add_token(t, f"FreeOTP+ token #{i}", path, col, "freeotp+")
+        add_token(t, f"FreeOTP+ token #{i}", path, col, "freeotp+")
     return "freeotp+"
 
 
@@ -65,7 +66,7 @@ def parse_freeotp_xml(text: str, path: Path, col: Collector) -> str:
         except (json.JSONDecodeError, RecursionError):
             col.skip(f"FreeOTP token #{n}", None, "not JSON")
             continue
-        _add_token(token, f"FreeOTP token #{n}", path, col, "freeotp")
+        add_token(token, f"FreeOTP token #{n}", path, col, "freeotp")
     if n == 0:
         raise fail(path, "FreeOTP tokens.xml without tokens")
     return "freeotp"

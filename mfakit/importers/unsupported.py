@@ -41,8 +41,8 @@ def sqlite(data: bytes) -> str:
 
 
 def java_serialized() -> str:
-    return ("this is a FreeOTP 2 backup (encrypted, Java-serialised), which mfakit cannot read; open it in Aegis "
-            "(Import → FreeOTP) and export a plain Aegis JSON, then import that")
+    return ("this is a Java-serialised file but not a FreeOTP 2 backup (no string map): export from the app again "
+            "(see docs/import.md)")
 
 
 def android_xml(text: str) -> str:

@@ -18,11 +18,11 @@ from mfakit.importers import read_export, read_exports
 
 NAMES = sorted([*GENERATORS, "keepass"])
 ENCRYPTED = [n for n in NAMES if any(k in n for k in ("encrypted", "pbkdf2", "argon2id", "strong", "legacy",
-                                                         "keepass"))]
+                                                         "keepass", "freeotp2"))]
 FORMAT_OF = {"uri-list": "otpauth", "google-migration": "google-migration", "google-qr": "image: google-migration",
              "aegis": "aegis", "2fas": "2fas", "bitwarden": "bitwarden", "andotp": "andotp", "ente": "ente",
              "lastpass": "lastpass", "proton-authenticator": "proton-authenticator", "freeotp-plus": "freeotp+",
-             "freeotp-xml": "freeotp", "authpro": "authpro", "proton-pass": "proton-pass", "steam": "steam",
+             "freeotp-xml": "freeotp", "freeotp2": "freeotp", "authpro": "authpro", "proton-pass": "proton-pass", "steam": "steam",
              "keepass": "keepass"}
 
 
