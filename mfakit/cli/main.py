@@ -100,6 +100,11 @@ def run(argv: Optional[list[str]] = None) -> None:
     """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot encode is shown escaped, never a crash
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
     if not [a for a in args if a != "--debug"]:  # bare `mfakit`: the help, and success
         args = [*args, "--help"]
     try:
