@@ -198,8 +198,11 @@ def plot_states_over_time(points: list[dict[str, Any]], today: date | None = Non
         moved = ", ".join(f"{'+' if v > 0 else ''}{v} {s}" for s, v in delta.items() if v)
         if moved:
             moved = f"{'today' if points[-1]['date'] == today else points[-1]['date'].isoformat()}: {moved}"
-            ax.annotate(moved, (xs[-1], bottom[-1]), xytext=(0, 4), textcoords="offset points", ha="right",
+            ax.bar(xs[-1], bottom[-1], width=0.82, fill=False, edgecolor="#24292f", linewidth=1.6)  # outlined
+            ax.annotate(moved, (xs[-1], bottom[-1]), xytext=(0, 4), textcoords="offset points",
+                        ha="right" if len(points) >= 7 else "center",
                         fontsize="small", fontweight="bold")
+    ax.set_xlim(-0.6, max(len(points), 8) - 0.4)  # a few days of history: narrow bars, not two slabs
     ax.set_ylabel("accounts")
     ax.set_ylim(0, max(bottom or [1]) * 1.12 + 0.5)
     ax.yaxis.get_major_locator().set_params(integer=True)
