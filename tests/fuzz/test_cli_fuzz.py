@@ -206,3 +206,49 @@ def test_fuzz_key_state_under_a_file(tmp_path: Path, capsys) -> None:
     code, out, err = run_cli(["key", "demo", "--state", str(tmp_path / "f" / "new.json")], capsys)
     check_result(code, out, err)
     assert code == 2
+
+
+# ---------------------------------------------------------------------------------------------- named cases
+def _deep_policy() -> bytes:
+    return b'{"Version": "2012-10-17", "Statement": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+def _big_number_policy() -> bytes:
+    return (b'{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", '
+            b'"Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": ' + b"9" * 5000 + b"}}}]}")
+
+
+def _small_master(state: bytes) -> bytes:
+    import json
+
+    doc = json.loads(state)
+    doc["store"]["master"] = "AAAA"  # 3 bytes
+    return json.dumps(doc).encode()
+
+
+NAMED = {  # the issue's own crash list, one case each
+    "policy-100000-deep": (["aws", "lint", "{f}"], lambda s: _deep_policy()),
+    "policy-5000-digit-number": (["aws", "eval", "-p", "{f}", "-a", "iam:ListUsers"],
+                                 lambda s: _big_number_policy()),
+    "catalog-5000-digit-number": (["catalog", "refresh", "{f}", "--as-of", "2026-01-01"],
+                                  lambda s: b'{"a.example": {"methods": ["totp"], "n": ' + b"9" * 5000 + b"}}"),
+    "key-state-list": (["key", "demo", "--state", "{f}"], lambda s: b"[1, 2, 3]"),
+    "key-state-3-byte-master": (["key", "demo", "--state", "{f}"], _small_master),
+    "inventory-nested-brackets": (["status", "-i", "{f}"], lambda s: b"accounts: " + b"[" * 2400),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NAMED))
+def test_named_hostile_inputs(case: str, key_state: bytes, tmp_path: Path, capsys, monkeypatch) -> None:
+    import time
+
+    monkeypatch.setattr(config, "CATALOG_DIR", tmp_path / "catalog")
+    argv, make = NAMED[case]
+    path = tmp_path / "input.json"
+    path.write_bytes(make(key_state))
+    before = path.read_bytes()
+    t0 = time.process_time()
+    code, out, err = run_cli([a.format(f=path) for a in argv], capsys)
+    assert time.process_time() - t0 < 2.0, "a pathological input must be refused cheaply"
+    check_result(code, out, err)
+    assert code == 2 and path.read_bytes() == before
