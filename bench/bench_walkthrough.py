@@ -43,6 +43,16 @@ def _calls(session) -> None:
         iam.list_mfa_devices(UserName=USER)
 
 
+def _best_of(sess, rounds: int = 5) -> float:
+    """The fastest of several timed loops: the machine is shared, and the minimum is what the code costs."""
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        _calls(sess)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
 def _setup(iam) -> None:
     from mfakit.aws.policygen import forced_mfa_policy
 
@@ -65,9 +75,7 @@ def moto_alone() -> float:
         sess = boto3.Session(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
                              region_name="us-east-1")
         sess.client("ec2").describe_vpcs()  # warm-up: moto's first EC2 call is slow
-        t = time.perf_counter()
-        _calls(sess)
-        return time.perf_counter() - t
+        return _best_of(sess)
 
 
 def with_layer() -> tuple[float, dict]:
@@ -77,17 +85,18 @@ def with_layer() -> tuple[float, dict]:
         _setup(aws.admin.client("iam"))
         sess = aws.session_for(USER)  # the long-term key, as on moto alone: authorized, then moto answers
         sess.client("ec2").describe_vpcs()
-        t = time.perf_counter()
-        _calls(sess)
-        return time.perf_counter() - t, aws.stats
+        return _best_of(sess), aws.stats
 
 
 def main() -> int:
     proc = bench_process()
     print(f"mfakit aws demo (whole process, embedded AWS): {proc:.2f} s  (target <= 10 s) "
           f"{'OK' if proc <= 10 else 'OVER'}")
-    a = min(moto_alone() for _ in range(2))
-    b, stats = min((with_layer() for _ in range(2)), key=lambda x: x[0])
+    a, b, stats = float("inf"), float("inf"), {}
+    for _ in range(2):  # alternate, so that a busy moment of the machine hits both sides alike
+        a = min(a, moto_alone())
+        lb, stats = with_layer()
+        b = min(b, lb)
     assert stats["denied"] == 0, stats  # every call reached moto: the same work on both sides
     n = LOOPS * 4
     print(f"{n} user calls: moto alone {a:.3f} s ({a / n * 1000:.2f} ms/call); with the enforcement layer "

@@ -18,6 +18,7 @@ def has_glob(text: str) -> bool:
     return "*" in text or "?" in text
 
 
+@lru_cache(maxsize=4096)
 def glob_to_regex(pattern: str) -> str:
     """Regex source (without anchors) equivalent to an IAM glob: ``*`` → ``.*``, ``?`` → ``.``."""
     out: list[str] = []
