@@ -185,3 +185,14 @@ def test_library_paths_are_relative_to_the_project_root(tmp_path: Path, monkeypa
     other = save_inventory(new_inventory("data/private/second.yaml"))
     assert other == root / "data" / "private" / "second.yaml"
     assert not (root / "notebooks" / "data").exists()
+
+
+def test_a_duplicate_id_is_never_written(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    path.write_text(big_inventory(3), encoding="utf-8")
+    before = path.read_bytes()
+    inv = load_inventory(path)
+    inv.accounts.append(Account(id="acct-1", service="dup"))
+    with pytest.raises(InventoryError, match="unique"):
+        save_inventory(inv)
+    assert path.read_bytes() == before
