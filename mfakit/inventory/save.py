@@ -153,8 +153,8 @@ def render(inv: Inventory, target: Path) -> tuple[str, Spans | None]:
     ids = [a.id for a in inv.accounts]
     if len(set(ids)) != len(ids) or not all(ids):
         dup = sorted({i for i in ids if ids.count(i) > 1 or not i})
-        raise InventoryError(f"refusing to save: account ids must be unique and not empty ({', '.join(map(repr, dup))})",
-                             target)
+        raise InventoryError("refusing to save: account ids must be unique and not empty "
+                             f"({', '.join(map(repr, dup))})", target)
     changed = {a.id for a in inv.accounts if inv.baseline.get(a.id) != a}
     if inv.text is not None and not changed and set(inv.baseline) == {a.id for a in inv.accounts} \
             and inv.baseline_title == inv.title:
