@@ -239,6 +239,9 @@ def test_e2e_02_what_i_found(nb02: Page, lab: Lab) -> None:
     choose(account, "Work VPN")
     found.locator(".mfakit-question", has_text="turn TOTP off").wait_for()
     found.locator("label", has_text="Yes: TOTP can be turned off").click()
+    found.locator("text=same as:").wait_for()  # the equivalent command, shown beside the answer
+    found.evaluate("el => el.closest('.jp-Cell').scrollIntoView({block: 'start'})")
+    screenshot(page, SCREENSHOTS / "02-what-i-found.png")
     found.locator("button", has_text="Save what I found").click()
     found.locator("text=is now ready").wait_for()
     wait_until_done(page, 30)
@@ -249,5 +252,5 @@ def test_e2e_02_what_i_found(nb02: Page, lab: Lab) -> None:
     saved = (lab.data_dir / "private" / "catalog.yaml").read_text()
     assert "vpn.example.test" in saved and "key_only" in saved
     found.evaluate("el => el.closest('.jp-Cell').scrollIntoView({block: 'start'})")
-    screenshot(page, SCREENSHOTS / "02-what-i-found.png")
+    screenshot(page, SCREENSHOTS / "02-what-i-found-saved.png")
     assert re.search(r"Saved to .*catalog\.yaml", found.inner_text())

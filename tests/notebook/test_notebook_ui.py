@@ -247,3 +247,19 @@ def test_every_view_works_on_a_new_empty_inventory(tmp_path: Path) -> None:
     before = target.read_bytes()
     Workspace(start_new=target, personal_catalog=tmp_path / "c.yaml")  # an existing file is used, never replaced
     assert target.read_bytes() == before
+
+
+def test_first_screen_button_starts_an_empty_inventory(tmp_path: Path, monkeypatch) -> None:
+    from mfakit import config
+
+    private = tmp_path / "private" / "inventory.yaml"
+    monkeypatch.delenv("MFAKIT_INVENTORY", raising=False)
+    monkeypatch.setattr(config, "PRIVATE_INVENTORY", private)
+    w = Workspace(personal_catalog=tmp_path / "c.yaml")
+    box = w.first_screen()
+    assert box.children[0].layout.display == "flex" and "mfakit init" in w.parts["banner"].value
+    w.parts["start"].click()
+    assert private.exists() and w.path == private and _figure(w, "total") == "0"
+    assert box.children[0].layout.display == "none"  # the advice is gone once you have your own file
+    w.parts["start"].click()  # a second press never overwrites: it says so
+    assert "already exists" in w.parts["banner"].value
