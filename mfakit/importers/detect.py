@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from mfakit.importers import (aegis, andotp, authpro, bitwarden, ente, ente_crypto, freeotp, freeotp2, keepass, lastpass,
-                              proton_authenticator, proton_pass, qr, steam, twofas, unsupported)
+                              proton_authenticator, proton_pass, qr, steam, totp_authenticator, twofas,
+                              unsupported)
 from mfakit.errors import ImportFormatError
 from mfakit.importers.common import MAX_FILE_BYTES, fail
 from mfakit.importers.record import Collector, ImportResult
@@ -164,6 +165,8 @@ def parse_data(data: bytes, path: Path, col: Collector, result: ImportResult,
     if head.startswith("<?xml") or head.startswith("<map"):
         if freeotp.looks_like_xml(text):
             return freeotp.parse_freeotp_xml(text, path, col)
+        if totp_authenticator.looks_like_prefs(text):
+            return totp_authenticator.parse_prefs(text, path, col)
         raise fail(path, unsupported.android_xml(text))
     if authpro.looks_like_html(stripped):
         return authpro.parse_html(text, path, col)
@@ -172,5 +175,5 @@ def parse_data(data: bytes, path: Path, col: Collector, result: ImportResult,
     if ente.looks_like(text):
         return ente.parse_ente(text, path, col, result)
     if unsupported.is_base64_blob(stripped):
-        raise fail(path, unsupported.base64_blob())
+        return totp_authenticator.parse_backup(stripped, path, col, password_provider)
     return parse_lines(text, path, col, result)

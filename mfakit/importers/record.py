@@ -28,6 +28,8 @@ APP_NAMES: dict[str, str] = {
     "authpro": "Stratum (Authenticator Pro)",
     "keepass": "KeePass",
     "proton-pass": "Proton Pass",
+    "totp-authenticator": "TOTP Authenticator",
+    "steam": "Steam Guard",
 }
 
 

@@ -27,8 +27,6 @@ _XML = [
      "to the inventory by hand (factor totp:Authy)"),
     ("com.blizzard", "Battle.net Authenticator's internal storage (" + ROOT_ONLY + "); it has no export: add the "
      "account to the inventory by hand"),
-    ("STATIC_TOTP_CODES_LIST", "TOTP Authenticator's internal storage (" + ROOT_ONLY + "); use the app's "
-     "encrypted backup, open it in Aegis (Import → TOTP Authenticator) and export a plain Aegis JSON"),
 ]
 
 
@@ -71,13 +69,8 @@ def encrypted_binary(tried_andotp: bool) -> str:
              "(wrong password?)" if tried_andotp else
              "this is a binary file: if it is an andOTP encrypted backup (.json.aes), give its password at the "
              "prompt or with --password-stdin")
-    return (first + "; Authenticator Plus (.db) and TOTP Authenticator (.bin) backups are not read: open them in "
-            "Aegis and export a plain Aegis JSON")
-
-
-def base64_blob() -> str:
-    return ("this looks like an encrypted TOTP Authenticator backup (base64 text), which mfakit cannot read; open "
-            "it in Aegis (Import → TOTP Authenticator) and export a plain Aegis JSON")
+    return (first + "; Authenticator Plus (.db) backups are not read: open them in Aegis and export a plain "
+            "Aegis JSON")
 
 
 def json_shape(doc: Any) -> str | None:

@@ -25,7 +25,8 @@ SUPPORTED = sorted(EXPECTED.get("supported", {})) or ABSENT
 BAD = sorted(EXPECTED.get("bad_inputs", {})) or ABSENT
 UNSUPPORTED = [(u["format"], f) for u in EXPECTED.get("unsupported", []) for f in u["files"]] or [("", ABSENT[0])]
 #: Passwords of the peers' encrypted files (SOURCES.md and the peers' tests).
-PASSWORDS = {"stratum/andotp.encrypted.bin": "testtest", "proton/ente/encrypted.lowcomplexity.txt": "password",
+PASSWORDS = {"stratum/andotp.encrypted.bin": "testtest", "aegis/totp_authenticator.bin": "Testtest1",
+             "stratum/totpauthenticator.encrypted.bin": "Testtest1", "proton/ente/encrypted.lowcomplexity.txt": "password",
              "proton/ente/encrypted.nominalcomplexity.txt": "password",
              "stratum/bitwarden.encrypted.pbkdf2.json": "rud9^5S6$^Ewmr%d",
              "stratum/bitwarden.encrypted.argon2id.json": "rud9^5S6$^Ewmr%d",
@@ -129,9 +130,14 @@ def test_other_apps_files_read_right_or_advised(peers: Path, tmp_path: Path, cap
     got = [(r["issuer"], r["account"], r["type"], r["algorithm"], r["digits"], r["period"], r["counter"])
            for r in json.loads(out)]
     assert got
-    if name.startswith("aegis/") and "proton" not in name and "steam" not in name:
+    if "totp_authenticator" in name:  # the app keeps names in lower case and only SHA1/6/30 TOTP
+        assert {(t[0], t[1]) for t in got} <= {(s[0], s[1].lower()) for s in SEVEN}
+    elif "totpauthenticator" in name:
+        assert {(t[0], t[1], t[2]) for t in got} == {("Totp", "standard", "totp"), ("Unknown", "noissuer", "totp")}
+    elif name.startswith("aegis/") and "proton" not in name and "steam" not in name:
         assert set(got) <= SEVEN  # Aegis's test vectors
-    if name.startswith("stratum/") and name != "stratum/backup.unencrypted.authpro" and "lastpass" not in name:
+    if name.startswith("stratum/") and name != "stratum/backup.unencrypted.authpro" and "lastpass" not in name \
+            and "totpauthenticator" not in name:
         assert {(t[0], t[2]) for t in got} <= {(i, t) for i, t, _a in STRATUM} | {
             ("Steam", "steam"), ("Secret", "totp"), ("No username", "totp"), ("", "totp"), ("Motp", "motp")}
     if name == "stratum/backup.html":

@@ -71,7 +71,7 @@ CASES = {
     "authplus.zip": (lambda p: _zip(p, "Accounts.txt", b"x", True), ["Authenticator Plus", "Aegis"]),
     "random.zip": (lambda p: _zip(p, "hello.txt", b"x"), ["zip archive", "unzip"]),
     "totp.bin": (lambda p: _w(p, base64.b64encode(bytes(range(256)) * 2).decode()),
-                 ["TOTP Authenticator", "Aegis"]),
+                 ["TOTP Authenticator", "wrong password"]),
     "duo.json": (lambda p: _w(p, json.dumps([{"otpGenerator": {"otpSecret": "x"}, "pkey": "y"}])),
                  ["Duo Mobile", "by hand"]),
     "proton-encrypted.json": (lambda p: _w(p, json.dumps({"version": 1, "salt": "x", "content": "y"})),
