@@ -206,3 +206,18 @@ def test_services_moto_routes_outside_call_action_are_decided_too(world):
     iam.put_user_policy(UserName="dev", PolicyName="p", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:List*", "Resource": "*"}]}))
     assert dev.client("lambda").list_functions()["Functions"] == []
+
+
+def test_an_expired_presigned_url_is_refused(world, monkeypatch):
+    import time as _time
+
+    import mfakit.aws.embedded.signatures as sig
+
+    aws, _, _ = world
+    url = aws.admin.client("s3").generate_presigned_url(
+        "get_object", Params={"Bucket": "team-bucket", "Key": "secret.txt"}, ExpiresIn=60)
+    assert requests.get(url, timeout=5).content == b"the body"
+    real = _time.time
+    monkeypatch.setattr(sig.time, "time", lambda: real() + 3600)  # an hour later
+    got = requests.get(url, timeout=5)
+    assert got.status_code == 403 and b"Request has expired" in got.content and b"the body" not in got.content

@@ -22,7 +22,7 @@ from mfakit.aws.embedded.iam_actions import iam_action, service_prefix
 from mfakit.aws.embedded.policies import PolicyCache
 from mfakit.aws.embedded.responses import (INVALID_TOKEN, access_denied, bad_signature, error,
                                            invalid_credentials, missing_credentials)
-from mfakit.aws.embedded.signatures import signature_ok
+from mfakit.aws.embedded.signatures import presigned_expired, signature_ok
 from mfakit.aws.embedded.state import KitState, MfaSeed, Principal
 from mfakit.aws.embedded.wire import KitError, credentials, protocol
 from werkzeug.exceptions import HTTPException
@@ -217,6 +217,9 @@ class Enforcer:
 
         try:
             who = self.identify("s3", resp)
+            path = resp.raw_path + ("?" + resp.parsed_url.query if resp.parsed_url.query else "")
+            if presigned_expired(path):  # Amazon S3: AccessDenied "Request has expired" (S3 API, Error responses)
+                raise error("AccessDenied", "Request has expired", 403)
             name = str(resp.data.get("Action", "") if isinstance(resp.data, dict) else "")
             name = name[0] if isinstance(name, list) else name
             action = iam_action("s3", name) if name else None

@@ -3,14 +3,15 @@ signed with its secret (AWS General Reference, "Signature Version 4 signing proc
 string to sign, HMAC chain of date/region/service; "Authenticating requests: using query parameters" for
 presigned URLs; Amazon S3's Signature Version 2 for presigned S3 URLs, which boto3 still makes in us-east-1).
 
-What is compared is only the signature; the request's date and a presigned URL's expiry are not checked (see
-docs/aws.md, "What differs from real AWS").
+A presigned URL past its expiry is refused (:func:`presigned_expired`); the date of a header-signed request
+is not checked (see docs/aws.md, "What differs from real AWS").
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -58,6 +59,24 @@ def _sigv4(method: str, raw_path: str, raw_query: str, headers: Any, signed: lis
         to_sign = "\n".join([ALGORITHM, amz_date, scope, hashlib.sha256(canonical.encode("utf-8")).hexdigest()])
         out.add(hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest())
     return out
+
+
+def presigned_expired(raw_path_and_query: str, now: float | None = None) -> bool:
+    """A presigned URL whose lifetime is over: SigV4 ``X-Amz-Date`` + ``X-Amz-Expires``, SigV2 ``Expires``
+    (seconds since the epoch). Wall-clock time, as the signer used it."""
+    import calendar
+
+    query = dict(parse_qsl(_split_path(raw_path_and_query)[1], keep_blank_values=True))
+    now = time.time() if now is None else now
+    try:
+        if "X-Amz-Date" in query and "X-Amz-Expires" in query and "X-Amz-Signature" in query:
+            start = calendar.timegm(time.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ"))
+            return now > start + int(query["X-Amz-Expires"])
+        if "Expires" in query and "Signature" in query:
+            return now > int(query["Expires"])
+    except (ValueError, OverflowError):
+        return True  # an expiry that cannot be read is no valid expiry
+    return False
 
 
 def _split_path(raw: str) -> tuple[str, str]:
