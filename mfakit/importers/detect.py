@@ -82,7 +82,8 @@ def _parse_image(data: bytes, path: Path, col: Collector, result: ImportResult) 
     return "image: " + ", ".join(sorted(kinds))
 
 
-def _parse_zip(data: bytes, path: Path, col: Collector) -> str:
+def _parse_zip(data: bytes, path: Path, col: Collector, result: ImportResult,
+               password_provider: PasswordProvider | None) -> str:
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         names = z.namelist()[:1000]
@@ -91,7 +92,38 @@ def _parse_zip(data: bytes, path: Path, col: Collector) -> str:
         raise fail(path, "a damaged zip archive") from None
     if proton_pass.looks_like(z):
         return proton_pass.parse_proton_pass(z, path, col)
+    texts = [i for i in z.infolist()[:1000] if i.filename.lower().startswith("winauth") and i.filename.endswith(".txt")]
+    if texts:
+        return _parse_winauth(z, texts[0], path, col, result, password_provider)
     raise fail(path, unsupported.zip_archive(names, encrypted))
+
+
+def _parse_winauth(z: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, col: Collector, result: ImportResult,
+                   password_provider: PasswordProvider | None) -> str:
+    """WinAuth's zipped text export: otpauth:// links, the zip password-protected (ZipCrypto) when asked for."""
+    import zlib
+
+    from mfakit.importers.common import need_password
+
+    what = "WinAuth zipped export"
+    pwd = need_password(password_provider, path, what) if info.flag_bits & 0x1 else None
+    try:
+        with z.open(info, pwd=pwd) as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except RuntimeError:
+        raise fail(path, f"wrong password (the {what} does not open with it)") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError):
+        raise fail(path, f"{what}: the zip is damaged, or a wrong password") from None
+    finally:
+        del pwd
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(path, f"{what}: the text inside is too large")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail(path, f"{what}: wrong password, or the text inside is not UTF-8") from None
+    parse_lines(text, path, col, result, fmt="winauth")
+    return "winauth"
 
 
 def _binary(data: bytes, path: Path, col: Collector, password_provider: PasswordProvider | None) -> str:
@@ -147,7 +179,7 @@ def parse_data(data: bytes, path: Path, col: Collector, result: ImportResult,
     if data.startswith(b"SQLite format 3\x00"):
         raise fail(path, unsupported.sqlite(data))
     if data.startswith(b"PK\x03\x04"):
-        return _parse_zip(data, path, col)
+        return _parse_zip(data, path, col, result, password_provider)
     if freeotp2.looks_like(data):
         return freeotp2.parse_freeotp2(data, path, col, password_provider)
     if data.startswith(b"\xac\xed\x00\x05"):

@@ -30,6 +30,7 @@ APP_NAMES: dict[str, str] = {
     "proton-pass": "Proton Pass",
     "totp-authenticator": "TOTP Authenticator",
     "steam": "Steam Guard",
+    "winauth": "WinAuth",
 }
 
 

@@ -56,9 +56,6 @@ def zip_archive(names: list[str], encrypted: bool) -> str:
     if "accounts.txt" in joined:
         return ("this is an Authenticator Plus backup (a discontinued app), which mfakit cannot read; open it in "
                 "Aegis (Import → Authenticator Plus) and export a plain Aegis JSON")
-    if "winauth" in joined:
-        return ("this is a WinAuth encrypted zip, which mfakit cannot read; in WinAuth use Export → Text file "
-                "without a password or zip: it writes otpauth:// links that mfakit reads")
     if encrypted:
         return "this is a password-protected zip archive: export from the app without a password (see docs/import.md)"
     return "this is a zip archive, not an export mfakit reads: unzip it and import the export inside"

@@ -672,3 +672,48 @@ def make_totp_authenticator(password: str | None = PASSWORD) -> Export:
 
 GENERATORS["totp-authenticator-encrypted"] = make_totp_authenticator
 GENERATORS["totp-authenticator-nopass"] = lambda: make_totp_authenticator(None)
+
+
+def _zipcrypto(name: str, plain: bytes, password: bytes) -> bytes:
+    """A one-file zip, stored, encrypted with the traditional PKWARE cipher (as WinAuth writes it)."""
+    import struct
+    import zlib
+
+    table = []
+    for n in range(256):
+        c = n
+        for _ in range(8):
+            c = (c >> 1) ^ 0xEDB88320 if c & 1 else c >> 1
+        table.append(c)
+    keys = [0x12345678, 0x23456789, 0x34567890]
+
+    def update(b: int) -> None:
+        keys[0] = (keys[0] >> 8) ^ table[(keys[0] ^ b) & 0xFF]
+        keys[1] = ((keys[1] + (keys[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+        keys[2] = (keys[2] >> 8) ^ table[(keys[2] ^ (keys[1] >> 24)) & 0xFF]
+
+    for b in password:
+        update(b)
+    crc = zlib.crc32(plain)
+    out = bytearray()
+    for b in os.urandom(11) + bytes([crc >> 24]) + plain:
+        t = (keys[2] | 2) & 0xFFFF
+        out.append(b ^ (((t * (t ^ 1)) >> 8) & 0xFF))
+        update(b)
+    raw = name.encode()
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 1, 0, 0, 0x5821, crc, len(out), len(plain), len(raw), 0)
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 1, 0, 0, 0x5821, crc, len(out), len(plain),
+                          len(raw), 0, 0, 0, 0, 0, 0) + raw
+    body = local + raw + bytes(out)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(body), 0)
+    return body + central + end
+
+
+def make_winauth() -> Export:
+    accts = _pick(lambda a: a.type in ("totp", "hotp"))
+    text = "".join(_uri(a) + "\r\n" for a in accts).encode()
+    return Export("winauth-2024-01-01.zip", _zipcrypto("winauth-2024-01-01.txt", text, PASSWORD.encode()), PASSWORD,
+                  _exp(accts))
+
+
+GENERATORS["winauth-encrypted"] = make_winauth

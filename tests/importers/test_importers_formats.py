@@ -22,7 +22,7 @@ ENCRYPTED = [n for n in NAMES if any(k in n for k in ("encrypted", "pbkdf2", "ar
 FORMAT_OF = {"uri-list": "otpauth", "google-migration": "google-migration", "google-qr": "image: google-migration",
              "aegis": "aegis", "2fas": "2fas", "bitwarden": "bitwarden", "andotp": "andotp", "ente": "ente",
              "lastpass": "lastpass", "proton-authenticator": "proton-authenticator", "freeotp-plus": "freeotp+",
-             "freeotp-xml": "freeotp", "freeotp2": "freeotp", "totp-authenticator": "totp-authenticator", "authpro": "authpro", "proton-pass": "proton-pass", "steam": "steam",
+             "freeotp-xml": "freeotp", "freeotp2": "freeotp", "totp-authenticator": "totp-authenticator", "winauth": "winauth", "authpro": "authpro", "proton-pass": "proton-pass", "steam": "steam",
              "keepass": "keepass"}
 
 

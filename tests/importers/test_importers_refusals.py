@@ -67,7 +67,7 @@ CASES = {
                            ["FreeOTP 2 backup", "damaged"]),
     "object.ser": (lambda p: _w(p, b"\xac\xed\x00\x05sr\x00\x13java.util.ArrayList"), ["Java-serialised",
                                                                                          "export"]),
-    "winauth.zip": (lambda p: _zip(p, "winauth-2024-01-01.txt", b"x", True), ["WinAuth", "Text file"]),
+    "winauth.zip": (lambda p: _zip(p, "winauth-2024-01-01.txt", b"x", True), ["WinAuth", "password"]),
     "authplus.zip": (lambda p: _zip(p, "Accounts.txt", b"x", True), ["Authenticator Plus", "Aegis"]),
     "random.zip": (lambda p: _zip(p, "hello.txt", b"x"), ["zip archive", "unzip"]),
     "totp.bin": (lambda p: _w(p, base64.b64encode(bytes(range(256)) * 2).decode()),
