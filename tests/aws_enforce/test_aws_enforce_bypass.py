@@ -221,3 +221,26 @@ def test_an_expired_presigned_url_is_refused(world, monkeypatch):
     monkeypatch.setattr(sig.time, "time", lambda: real() + 3600)  # an hour later
     got = requests.get(url, timeout=5)
     assert got.status_code == 403 and b"Request has expired" in got.content and b"the body" not in got.content
+
+
+def test_session_credentials_expire_and_old_requests_are_refused(world, monkeypatch):
+    import time as _time
+
+    import mfakit.aws.embedded.signatures as sig
+
+    aws, _, key = world
+    sess = aws.session(key["AccessKeyId"], key["SecretAccessKey"])
+    c = sess.client("sts").get_session_token(DurationSeconds=900)["Credentials"]
+    temp = aws.session(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]).client("ec2")
+    with pytest.raises(ClientError) as exc:
+        temp.describe_vpcs()
+    assert _code(exc)[0] == "UnauthorizedOperation"  # still valid (the policy denies: no MFA)
+    aws.sleep(901)
+    with pytest.raises(ClientError) as exc:
+        temp.describe_vpcs()
+    assert _code(exc) == ("ExpiredToken", "The security token included in the request is expired", 403)
+    real = _time.time
+    monkeypatch.setattr(sig.time, "time", lambda: real() + 3600)  # the request is signed an hour "ago"
+    with pytest.raises(ClientError) as exc:
+        aws.admin.client("iam").list_users()
+    assert _code(exc)[:1] == ("RequestExpired",)

@@ -20,9 +20,9 @@ from mfakit.aws.embedded.actions import SELF_DEFAULT_OPS, resource_arn
 from mfakit.aws.embedded.env import ADMIN_KEY_ID, ADMIN_SECRET
 from mfakit.aws.embedded.iam_actions import iam_action, service_prefix
 from mfakit.aws.embedded.policies import PolicyCache
-from mfakit.aws.embedded.responses import (INVALID_TOKEN, access_denied, bad_signature, error,
-                                           invalid_credentials, missing_credentials)
-from mfakit.aws.embedded.signatures import presigned_expired, signature_ok
+from mfakit.aws.embedded.responses import (INVALID_TOKEN, access_denied, bad_signature, error, expired_token,
+                                           invalid_credentials, missing_credentials, request_expired)
+from mfakit.aws.embedded.signatures import header_date_skewed, presigned_expired, signature_ok
 from mfakit.aws.embedded.state import KitState, MfaSeed, Principal
 from mfakit.aws.embedded.wire import KitError, credentials, protocol
 from werkzeug.exceptions import HTTPException
@@ -123,6 +123,11 @@ class Enforcer:
             body = getattr(resp, "_mfakit_raw_body", None)
             if not signature_ok(resp.method, path, resp.headers, resp.raw_body if body is None else body, secret):
                 raise bad_signature(service)
+            if header_date_skewed(resp.headers):
+                raise request_expired(service)
+        if who.expires is not None and self.state.clock.now() > who.expires:
+            proto = protocol(resp.boto3_service_name) if service != "s3" else "rest-xml"
+            raise expired_token(service, proto.startswith(("json", "rest-json")) or "cbor" in proto)
         return who
 
     # -- one request in moto's path --------------------------------------------------------------

@@ -41,11 +41,16 @@ def get_session_token(e: "Enforcer", who: Principal, api: dict[str, Any]) -> Any
             return error("AccessDenied", MFA_UNKNOWN)
         if not code or not totp.check_one(seed, str(code), now):
             return error("AccessDenied", MFA_FAILED)
-        issued = Principal(who.kind, who.name, who.arn, who.user_id, "true", now, "session-token")
+        mfa = "true"
     else:
-        issued = Principal(who.kind, who.name, who.arn, who.user_id, "false", now, "session-token")
+        mfa = "false"
+    duration = int(api.get("DurationSeconds") or 43200)  # STS API reference: 900..129600 s, default 12 h
+    if not 900 <= duration <= 129600:
+        return error("ValidationError", f"1 validation error detected: Value '{duration}' at 'durationSeconds' "
+                     "failed to satisfy constraint: Member must have value between 900 and 129600", 400)
+    issued = Principal(who.kind, who.name, who.arn, who.user_id, mfa, now, "session-token", now + duration)  # type: ignore[arg-type]
     key_id, secret, token = e.state.mint(issued)
-    expires = _now(e) + dt.timedelta(seconds=int(api.get("DurationSeconds") or 43200))
+    expires = _now(e) + dt.timedelta(seconds=duration)
     return ok({"Credentials": {"AccessKeyId": key_id, "SecretAccessKey": secret, "SessionToken": token,
                                "Expiration": expires}})
 

@@ -85,6 +85,24 @@ def bad_signature(service: str) -> KitError:
                     "documentation for details.", 403)
 
 
+def expired_token(service: str, json_protocol: bool = False) -> KitError:
+    """Temporary credentials past their expiration (AWS "Common Errors": ExpiredToken(Exception), 403; Amazon
+    S3 "Error responses": ExpiredToken, 400, "The provided token has expired.")."""
+    if service == "s3":
+        return KitError("ExpiredToken", "The provided token has expired.", 400)
+    return KitError("ExpiredTokenException" if json_protocol else "ExpiredToken",
+                    "The security token included in the request is expired", 403)
+
+
+def request_expired(service: str) -> KitError:
+    """A signed request dated more than 15 minutes away from now (AWS "Common Errors": RequestExpired, 400;
+    Amazon S3: RequestTimeTooSkewed, 403)."""
+    if service == "s3":
+        return KitError("RequestTimeTooSkewed", "The difference between the request time and the current time "
+                        "is too large.", 403)
+    return KitError("RequestExpired", "Request has expired.", 400)
+
+
 def missing_credentials(service: str) -> KitError:
     """An unsigned request (no access key anywhere)."""
     if service == "s3":

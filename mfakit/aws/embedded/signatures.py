@@ -3,8 +3,8 @@ signed with its secret (AWS General Reference, "Signature Version 4 signing proc
 string to sign, HMAC chain of date/region/service; "Authenticating requests: using query parameters" for
 presigned URLs; Amazon S3's Signature Version 2 for presigned S3 URLs, which boto3 still makes in us-east-1).
 
-A presigned URL past its expiry is refused (:func:`presigned_expired`); the date of a header-signed request
-is not checked (see docs/aws.md, "What differs from real AWS").
+A presigned URL past its expiry is refused (:func:`presigned_expired`), and so is a header-signed request
+dated more than 15 minutes away from the wall clock (:func:`header_date_skewed`).
 """
 
 from __future__ import annotations
@@ -77,6 +77,25 @@ def presigned_expired(raw_path_and_query: str, now: float | None = None) -> bool
     except (ValueError, OverflowError):
         return True  # an expiry that cannot be read is no valid expiry
     return False
+
+
+#: AWS refuses a request dated more than 15 minutes away from its own clock (AWS "Common Errors", RequestExpired).
+MAX_SKEW = 15 * 60
+
+
+def header_date_skewed(headers: Any, now: float | None = None) -> bool:
+    """A header-signed SigV4 request whose ``X-Amz-Date`` is more than 15 minutes off (wall clock)."""
+    import calendar
+
+    auth = headers.get("Authorization") or ""
+    stamp = headers.get("X-Amz-Date")
+    if not auth.startswith(ALGORITHM) or not stamp:
+        return False
+    try:
+        when = calendar.timegm(time.strptime(str(stamp), "%Y%m%dT%H%M%SZ"))
+    except ValueError:
+        return True
+    return abs((time.time() if now is None else now) - when) > MAX_SKEW
 
 
 def _split_path(raw: str) -> tuple[str, str]:

@@ -22,6 +22,7 @@ class Principal:
     mfa: MfaState = "absent"  # aws:MultiFactorAuthPresent: absent for long-term keys
     mfa_auth_time: float | None = None
     source: Literal["access-key", "session-token", "console"] = "access-key"
+    expires: float | None = None  # temporary credentials: when they stop working (embedded clock)
 
     def context(self, now: float) -> dict[str, object]:
         """The request context AWS builds for this caller (global condition keys)."""
