@@ -72,8 +72,8 @@ def _load_catalog() -> object | None:
 def import_cmd(
     files: List[Path] = typer.Argument(..., help="Export files: QR screenshots, otpauth(-migration) text, "
                                                  "Aegis, 2FAS, Bitwarden, andOTP, Ente Auth, LastPass, Proton "
-                                                 "Authenticator / Pass, FreeOTP+, Stratum, KeePass (see "
-                                                 "docs/import.md)."),
+                                                 "Authenticator / Pass, FreeOTP / FreeOTP+, Stratum, TOTP "
+                                                 "Authenticator, WinAuth, KeePass (see docs/import.md)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, or json (pure JSON on stdout)."),
     inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventory file to merge into."),
