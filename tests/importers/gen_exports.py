@@ -717,3 +717,61 @@ def make_winauth() -> Export:
 
 
 GENERATORS["winauth-encrypted"] = make_winauth
+
+
+# ---------------------------------------------------------------- Google transfers with the real files' quirks
+
+def _migration_link(entries: list[tuple[str, str, str, int, bytes]], batch: tuple[int, int, int] = (1, 0, 7),
+                    quote_data: bool = True) -> str:
+    """(name, issuer, type, counter, secret) entries → an otpauth-migration:// link."""
+    from mfakit.importers.google_migration import _payload_class
+
+    msg = _payload_class()()
+    msg.version, (msg.batch_size, msg.batch_index, msg.batch_id) = 1, batch
+    for name, issuer, kind, counter, secret in entries:
+        p = msg.otp_parameters.add()
+        p.secret, p.name, p.issuer, p.algorithm, p.digits = secret, name, issuer, 1, 1
+        p.type, p.counter = (1, counter) if kind == "hotp" else (2, 0)
+    data = base64.b64encode(msg.SerializeToString()).decode()
+    return "otpauth-migration://offline?data=" + (quote(data, safe="") if quote_data else data)
+
+
+def migration_family(root: Path) -> Path:
+    """``extract-otp-secrets/`` and ``dim13-otpauth/`` as in ../shared (same names, accounts and quirks: repeated
+    accounts, raw '+' in the data, a scanner prefix, corrupt data, one account under two secrets, QR images),
+    with FAKE secrets."""
+    from mfakit.importers.samples import qr_image
+
+    ex, dim = root / "extract-otp-secrets", root / "dim13-otpauth"
+    ex.mkdir(parents=True, exist_ok=True)
+    dim.mkdir(parents=True, exist_ok=True)
+    secret = hashlib.sha1(b"mfakit-FAKE:raspberrypi").digest()[:16]
+    b32 = base64.b32encode(secret).decode().rstrip("=")
+    six = [("pi@raspberrypi", "raspberrypi", "totp", 0), ("pi@raspberrypi", "", "totp", 0),
+           ("pi@raspberrypi", "", "totp", 0), ("pi@raspberrypi", "raspberrypi", "totp", 0),
+           ("hotp demo", "", "hotp", 4), ("encoding: ¿äÄéÉ? (demo)", "", "totp", 0)]
+    links = [_migration_link([(*e, secret) for e in six[:3]], (2, 0, 11)),
+             _migration_link([(*e, secret) for e in six[3:]], (2, 1, 11))]
+    (ex / "example_export.txt").write_text("# 2 QR codes of one transfer\n" + "\n".join(links) + "\n", "utf-8")
+    (ex / "url_list_output.txt").write_text("".join(
+        f"otpauth://{kind}/{quote(name, safe='')}?secret={b32}" + (f"&issuer={issuer}" if issuer else "")
+        + (f"&counter={counter}" if kind == "hotp" else "") + "\n" for name, issuer, kind, counter in six), "utf-8")
+    serenity = [(f"SerenityLabs:test{i}@serenitylabs.co.uk", "SerenityLabs", "totp", 0,
+                 hashlib.sha1(f"mfakit-FAKE:serenity{i}".encode()).digest()) for i in range(1, 5)]
+    batch_id = 1
+    while "+" not in (link := _migration_link(serenity, (1, 0, batch_id), quote_data=False)):
+        batch_id += 1  # a payload whose base64 holds a raw '+', as scanners deliver it
+    (ex / "test_plus_problem_export.txt").write_text(link + "\n")
+    (ex / "test_export_wrong_prefix.txt").write_text(
+        "QR-Code:" + _migration_link([("pi@raspberrypi", "raspberrypi", "totp", 0, secret)]) + "\n")
+    good = _migration_link([("pi@raspberrypi", "raspberrypi", "totp", 0, secret)], quote_data=False)
+    (ex / "test_export_wrong_data.txt").write_text(good[:60] + "\n")
+    (ex / "qr_but_without_otp.png").write_bytes(qr_image(["https://example.com/just-a-link"]))
+    alice = [("Example:alice@google.com", "Example", "totp", 0, hashlib.sha1(f"mfakit-FAKE:alice{i}".encode())
+              .digest()[:10]) for i in (1, 2)]
+    (dim / "migration_links.txt").write_text("# one account exported twice with different secrets\n"
+                                             + "".join(_migration_link([a]) + "\n" for a in alice))
+    alice_b32 = base64.b32encode(alice[0][4]).decode().rstrip("=")
+    (dim / "example.png").write_bytes(qr_image([f"otpauth://totp/Example:alice@google.com?secret={alice_b32}"
+                                                "&issuer=Example"]))
+    return root

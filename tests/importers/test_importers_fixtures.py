@@ -20,6 +20,16 @@ REAL_AEGIS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / AEGIS
 
 
 @pytest.fixture(scope="module")
+def exports_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """../shared/fixtures/otp-exports, or generated copies of its Google-transfer folders (FAKE secrets)."""
+    if REAL_AEGIS.is_dir():
+        return REAL_AEGIS.parent
+    from gen_exports import migration_family
+
+    return migration_family(tmp_path_factory.mktemp("otp-exports"))
+
+
+@pytest.fixture(scope="module")
 def aegis_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """../shared's Aegis-family files, or the generated ones (same names and accounts, FAKE secrets)."""
     if REAL_AEGIS.is_dir():
@@ -105,8 +115,8 @@ def _expected_from_url_list(path: Path) -> list[tuple]:
     return out
 
 
-def test_google_migration_text_matches_url_list(shared_fixtures: Path) -> None:
-    folder = shared_fixtures / "otp-exports/extract-otp-secrets"
+def test_google_migration_text_matches_url_list(exports_dir: Path) -> None:
+    folder = exports_dir / "extract-otp-secrets"
     from mfakit.importers.google_migration import decode_payload, extract_data
 
     decoded = []
@@ -127,8 +137,8 @@ def test_google_migration_text_matches_url_list(shared_fixtures: Path) -> None:
     }
 
 
-def test_google_migration_pitfalls(shared_fixtures: Path) -> None:
-    folder = shared_fixtures / "otp-exports/extract-otp-secrets"
+def test_google_migration_pitfalls(exports_dir: Path) -> None:
+    folder = exports_dir / "extract-otp-secrets"
     plus = read_export(folder / "test_plus_problem_export.txt")  # raw '+' in the data
     assert [(r.issuer, r.account) for r in plus.records] == [
         ("SerenityLabs", f"test{i}@serenitylabs.co.uk") for i in range(1, 5)]  # "Issuer:" prefix stripped
@@ -139,8 +149,8 @@ def test_google_migration_pitfalls(shared_fixtures: Path) -> None:
     assert "test_export_wrong_data.txt:" in str(exc.value) and "line 1" in str(exc.value)
 
 
-def test_dim13_links_and_png(shared_fixtures: Path) -> None:
-    folder = shared_fixtures / "otp-exports/dim13-otpauth"
+def test_dim13_links_and_png(exports_dir: Path) -> None:
+    folder = exports_dir / "dim13-otpauth"
     links = read_export(folder / "migration_links.txt")
     assert as_tuples(links.records) == {("Example", "alice@google.com", "totp", "SHA1", 6, 30, None)}
     assert any("different secret" in w for w in links.warnings)  # the two links carry different secrets
@@ -149,8 +159,8 @@ def test_dim13_links_and_png(shared_fixtures: Path) -> None:
     assert as_tuples(png.records) == {("Example", "alice@google.com", "totp", "SHA1", 6, 30, None)}
 
 
-def test_qr_that_is_not_an_export(shared_fixtures: Path) -> None:
-    path = shared_fixtures / "otp-exports/extract-otp-secrets/qr_but_without_otp.png"
+def test_qr_that_is_not_an_export(exports_dir: Path) -> None:
+    path = exports_dir / "extract-otp-secrets/qr_but_without_otp.png"
     with pytest.raises(ImportFormatError, match="not an authenticator export") as exc:
         read_export(path)
     assert str(exc.value).startswith(str(path))
