@@ -71,9 +71,12 @@ def _simulate_many(iam: Any, arn: str, user: str, actions: list[str], resource: 
     if mfa == "true":
         entries.append({"ContextKeyName": "aws:MultiFactorAuthAge", "ContextKeyValues": [MFA_AGE],
                         "ContextKeyType": "numeric"})
-    res = iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=actions, ResourceArns=[resource],
-                                        ContextEntries=entries)
-    return {r["EvalActionName"]: r["EvalDecision"] for r in res["EvaluationResults"]}
+    out: dict[str, str] = {}
+    pages = iam.get_paginator("simulate_principal_policy").paginate(
+        PolicySourceArn=arn, ActionNames=actions, ResourceArns=[resource], ContextEntries=entries)
+    for page in pages:  # a real account pages long answers (IsTruncated/Marker)
+        out.update({r["EvalActionName"]: r["EvalDecision"] for r in page["EvaluationResults"]})
+    return out
 
 
 def credential_report(iam: Any, wait: Callable[[float], None] = time.sleep) -> dict[str, dict[str, str]]:
