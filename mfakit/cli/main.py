@@ -146,6 +146,8 @@ def run(argv: Optional[list[str]] = None) -> None:
         spot = _where(exc)
         _fail(f"unexpected {type(exc).__name__}{' in ' + spot if spot else ''}: this is a bug in mfakit; "
               "rerun with --debug for the traceback and report it", 1)
+    if rv == 130:  # typer turns Ctrl-C into Exit(130), returned as the result outside standalone mode
+        print("mfakit: aborted", file=sys.stderr)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

@@ -123,3 +123,17 @@ def test_an_unexpected_error_is_one_line_saying_bug_and_debug(example_copy: Path
     assert "JBSWY3DPEHPK3PXP" not in err
     with pytest.raises(KeyError):
         run_cli(["--debug", "record", "github", "--add", "totp", "-i", str(example_copy)], capsys)
+
+
+@pytest.mark.parametrize("exc", [KeyboardInterrupt, EOFError, "typer.Abort"])
+def test_an_interrupt_is_one_line_exit_130(example_copy: Path, capsys, monkeypatch, exc) -> None:
+    import typer
+
+    import mfakit.inventory as inventory
+
+    def interrupted(*args, **kwargs):
+        raise typer.Abort() if exc == "typer.Abort" else exc()
+
+    monkeypatch.setattr(inventory, "load_inventory", interrupted)
+    code, out, err = run_cli(["record", "github", "--add", "totp", "-i", str(example_copy)], capsys)
+    assert code == 130 and err.strip() == "mfakit: aborted"
