@@ -125,6 +125,7 @@ def collect(session: Any, progress: Callable[[str], None] | None = None) -> Acco
                 "policies": [p["PolicyArn"] for p in iam.list_attached_group_policies(GroupName=gname)[
                     "AttachedPolicies"]],
                 "users": [u["UserName"] for u in iam.get_group(GroupName=gname)["Users"]]}
+    policy_docs: dict[str, Any] = {}
     for page in iam.get_paginator("list_users").paginate():
         for u in page["Users"]:
             name, arn = u["UserName"], u["Arn"]
@@ -145,28 +146,32 @@ def collect(session: Any, progress: Callable[[str], None] | None = None) -> Acco
                            report.get(name, {}).get("mfa_active") == "true", attached,
                            "AdministratorAccess" in direct)
             uf.groups = [g for g, info in facts.groups.items() if name in info["users"]]
-            _enforcement(iam, uf, account, _granted_actions(session, iam, name))
+            _enforcement(iam, uf, account, _granted_actions(session, iam, name, policy_docs))
             facts.users.append(uf)
     return facts
 
 
-def _granted_actions(session: Any, iam: Any, user: str) -> list[str]:
+def _granted_actions(session: Any, iam: Any, user: str, seen: dict[str, Any] | None = None) -> list[str]:
     """Concrete actions the user's own policies allow (wildcards resolved against AWS's Service
-    Authorization Reference), so that a user whose only permission is, say, SQS is still probed."""
+    Authorization Reference), so that a user whose only permission is, say, SQS is still probed.
+    ``seen`` caches managed policy documents by ARN across users (one read per policy per audit)."""
     from mfakit.aws.audit.granted import allowed_actions
 
-    docs = []
-    for p in iam.list_attached_user_policies(UserName=user)["AttachedPolicies"]:
-        pol = iam.get_policy(PolicyArn=p["PolicyArn"])["Policy"]
-        docs.append(iam.get_policy_version(PolicyArn=p["PolicyArn"], VersionId=pol["DefaultVersionId"])[
-            "PolicyVersion"]["Document"])
+    seen = {} if seen is None else seen
+
+    def managed(arn: str) -> Any:
+        if arn not in seen:
+            pol = iam.get_policy(PolicyArn=arn)["Policy"]
+            seen[arn] = iam.get_policy_version(PolicyArn=arn, VersionId=pol["DefaultVersionId"])[
+                "PolicyVersion"]["Document"]
+        return seen[arn]
+
+    docs = [managed(p["PolicyArn"]) for p in iam.list_attached_user_policies(UserName=user)["AttachedPolicies"]]
     for pname in iam.list_user_policies(UserName=user)["PolicyNames"]:
         docs.append(iam.get_user_policy(UserName=user, PolicyName=pname)["PolicyDocument"])
     for g in iam.list_groups_for_user(UserName=user)["Groups"]:
-        for p in iam.list_attached_group_policies(GroupName=g["GroupName"])["AttachedPolicies"]:
-            pol = iam.get_policy(PolicyArn=p["PolicyArn"])["Policy"]
-            docs.append(iam.get_policy_version(PolicyArn=p["PolicyArn"], VersionId=pol["DefaultVersionId"])[
-                "PolicyVersion"]["Document"])
+        docs += [managed(p["PolicyArn"]) for p in
+                 iam.list_attached_group_policies(GroupName=g["GroupName"])["AttachedPolicies"]]
     return allowed_actions(docs)
 
 
