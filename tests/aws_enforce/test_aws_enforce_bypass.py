@@ -118,7 +118,7 @@ def test_unknown_keys_and_unsigned_requests(world):
     assert _code(exc) == ("AuthFailure", "AWS was not able to validate the provided access credentials", 401)
     with pytest.raises(ClientError) as exc:
         ghost.client("iam").list_users()
-    assert _code(exc) == ("InvalidClientTokenId", "The security token included in the request is invalid.", 403)
+    assert _code(exc) == ("InvalidClientTokenId", "The security token included in the request is invalid", 403)
     with pytest.raises(ClientError) as exc:
         ghost.client("s3").list_buckets()
     assert _code(exc)[0] == "InvalidAccessKeyId"
@@ -133,7 +133,7 @@ def test_session_tokens(world):
     temp = aws.session(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
     with pytest.raises(ClientError) as exc:  # IAM refuses GetSessionToken credentials without MFA
         temp.client("iam").get_user()
-    assert _code(exc) == ("InvalidClientTokenId", "The security token included in the request is invalid.", 403)
+    assert _code(exc) == ("InvalidClientTokenId", "The security token included in the request is invalid", 403)
     with pytest.raises(ClientError) as exc:  # EC2 takes them, and the policy denies (MFA "false")
         temp.client("ec2").describe_vpcs()
     assert _code(exc)[0] == "UnauthorizedOperation"

@@ -148,7 +148,7 @@ class Enforcer:
                 k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in resp.querystring.items()}
             self._authorize_request(resp, who, service, op, api, proto)
         except KitError as err:
-            raise KitHTTPError(proto, err) from None
+            raise KitHTTPError(proto, err, service) from None
         resp._mfakit_gate = (who, op, api)
 
     def _authorize_request(self, resp: Any, who: Principal, service: str, op: str, api: dict[str, Any],
@@ -192,7 +192,7 @@ class Enforcer:
         if isinstance(result, KitError):
             from mfakit.aws.embedded.wire import error_response
 
-            return error_response(protocol(resp.boto3_service_name), result)
+            return error_response(protocol(resp.boto3_service_name), result, resp.service_name or "")
         if result is None:
             return self._moto_answers(resp, op, api, original)
         from moto.core.responses import ActionResult

@@ -14,9 +14,10 @@ Evidence for each shape (see also docs/aws.md, "What differs from real AWS"):
   (raw response in hashicorp/terraform-provider-aws#34234); unknown key: ``AuthFailure``, HTTP 401,
   ``AWS was not able to validate the provided access credentials`` (EC2 API reference, "Error codes").
 - IAM/STS unknown key, and IAM called with GetSessionToken credentials obtained without MFA:
-  ``InvalidClientTokenId``, ``The security token included in the request is invalid.`` (IAM API reference,
-  "Common Errors"; the MFA case: 99designs/aws-vault#15, aws/aws-cli#8918, and the STS API reference for
-  GetSessionToken: "You cannot call any IAM API operations unless MFA authentication information is included").
+  ``InvalidClientTokenId``, ``The security token included in the request is invalid`` (the raw IAM and STS XML
+  in aws/aws-cli#8918 and aws-azure-login#251; the MFA case: 99designs/aws-vault#15, and the STS API reference
+  for GetSessionToken: "You cannot call any IAM API operations unless MFA authentication information is
+  included in the request").
 - S3 unknown key: ``InvalidAccessKeyId``, ``The AWS Access Key Id you provided does not exist in our records.``
   (Amazon S3 API reference, "Error responses").
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from mfakit.aws.embedded.wire import KitError
 
-INVALID_TOKEN = "The security token included in the request is invalid."
+INVALID_TOKEN = "The security token included in the request is invalid"  # no final stop (aws/aws-cli#8918 XML)
 EC2_AUTH_FAILURE = "AWS was not able to validate the provided access credentials"
 S3_INVALID_KEY = "The AWS Access Key Id you provided does not exist in our records."
 EC2_UNAUTHORIZED = "You are not authorized to perform this operation."

@@ -4,8 +4,8 @@ Credentials come from the SigV4 ``Authorization`` header, a presigned URL's ``X-
 or ``AWSAccessKeyId`` (SigV2, S3), and ``X-Amz-Security-Token`` (header or query). Error bodies follow the
 shapes AWS sends (and botocore parses):
 
-- query protocol (IAM, STS): ``<ErrorResponse><Error><Type>Sender</Type><Code>…`` (IAM API reference,
-  "Common Errors");
+- query protocol (IAM, STS): ``<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error>
+  <Type>Sender</Type><Code>…`` (raw IAM/STS answers in aws/aws-cli#8918);
 - EC2: ``<Response><Errors><Error><Code>…</Code><Message>…</Message></Error></Errors><RequestID>…``
   (raw XML in hashicorp/terraform-provider-aws#34234);
 - S3 (rest-xml): ``<Error><Code>…</Code><Message>…</Message><RequestId>…</RequestId></Error>``;
@@ -62,7 +62,7 @@ class KitError(Exception):
         self.code, self.message, self.status = code, message, status
 
 
-def error_body(proto: str, err: KitError, request_id: str) -> tuple[str, str]:
+def error_body(proto: str, err: KitError, request_id: str, service: str = "") -> tuple[str, str]:
     """(body, content type) of ``err`` in the service's protocol."""
     code, msg = escape(err.code), escape(err.message)
     if proto == "ec2":
@@ -77,14 +77,16 @@ def error_body(proto: str, err: KitError, request_id: str) -> tuple[str, str]:
         import json
 
         return json.dumps({"__type": err.code, "message": err.message}), "application/x-amz-json-1.1"
-    return (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{msg}</Message></Error>"
+    ns = {"iam": ' xmlns="https://iam.amazonaws.com/doc/2010-05-08/"',
+          "sts": ' xmlns="https://sts.amazonaws.com/doc/2011-06-15/"'}.get(service, "")
+    return (f"<ErrorResponse{ns}><Error><Type>Sender</Type><Code>{code}</Code><Message>{msg}</Message></Error>"
             f"<RequestId>{request_id}</RequestId></ErrorResponse>", "text/xml")
 
 
-def error_response(proto: str, err: KitError) -> tuple[int, dict[str, str], str]:
+def error_response(proto: str, err: KitError, service: str = "") -> tuple[int, dict[str, str], str]:
     """moto's (status, headers, body) for ``err``."""
     rid = str(uuid.uuid4())
-    body, ctype = error_body(proto, err, rid)
+    body, ctype = error_body(proto, err, rid, service)
     return err.status, {"Content-Type": ctype, "x-amzn-RequestId": rid, "x-amzn-ErrorType": err.code,
                         "server": "amazon.com"}, body
 
@@ -92,10 +94,10 @@ def error_response(proto: str, err: KitError) -> tuple[int, dict[str, str], str]
 class KitHTTPError(HTTPException):
     """``err`` as an exception moto's S3 code and moto's server both turn into the HTTP answer."""
 
-    def __init__(self, proto: str, err: KitError) -> None:
+    def __init__(self, proto: str, err: KitError, service: str = "") -> None:
         super().__init__()
         self.code = err.status
-        self._status, self._headers, self._body = error_response(proto, err)
+        self._status, self._headers, self._body = error_response(proto, err, service)
         self.description = self._body
 
     def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
