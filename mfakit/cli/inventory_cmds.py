@@ -85,10 +85,10 @@ def record(
                                              for c in made], "state": row.state, "next_step": row.next_step,
               "inventory": str(path)}
     if fmt == "json":
-        banner(f"inventory: {terminal(describe_inventory(path))}", True)
+        banner(f"inventory: {describe_inventory(path)}", True)
         emit_json(result)
         return
-    banner(f"inventory: {terminal(describe_inventory(path))}", False)
+    banner(f"inventory: {describe_inventory(path)}", False)
     name = terminal(acc.display)
     if not made:
         out().print(f"{name}: nothing changed (already recorded)")

@@ -48,11 +48,16 @@ def emit_json(data: Any) -> None:
 
 
 def banner(text: str, json_mode: bool) -> None:
-    """Say which inventory (or account) a command used: in the header, or on stderr when stdout is JSON."""
-    if json_mode:
-        err().print(f"[dim]{text}[/dim]")
-    else:
-        out().print(f"[bold]{text}[/bold]")
+    """Say which inventory (or account) a command used: in the header, or on stderr when stdout is JSON.
+
+    ``text`` is plain text (a path or a name may hold ``[`` or controls): it is shown literally, never as markup.
+    """
+    from rich.text import Text
+
+    from mfakit.safe import plain
+
+    line = Text(plain(text), style="dim" if json_mode else "bold")  # a Text is never read as markup
+    (err() if json_mode else out()).print(line)
 
 
 def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str:

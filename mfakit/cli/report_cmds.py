@@ -72,7 +72,7 @@ def status(inventory: Optional[Path] = INVENTORY_OPT, fmt: str = FORMAT_TABLE,
     fmt = _check_format(fmt)
     inv, rows, shown, where, note = _load(inventory, state, group)
     if fmt == "json":
-        banner(f"inventory: {safe.plain(where)}{note}", True)
+        banner(f"inventory: {where}{note}", True)
         emit_json(_json_rows(shown))
         return
     title = f"mfakit status — inventory: {safe.terminal(where)}{safe.terminal(note)}"
@@ -94,7 +94,7 @@ def plan(inventory: Optional[Path] = INVENTORY_OPT, fmt: str = FORMAT_TABLE,
     inv, rows, shown, where, note = _load(inventory, state, group)
     ordered = sort_for_plan(shown)
     if fmt == "json":
-        banner(f"inventory: {safe.plain(where)}{note}", True)
+        banner(f"inventory: {where}{note}", True)
         emit_json(_json_rows(ordered))
         return
     console = out()
