@@ -16,6 +16,30 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _isolate_user_data() -> Path:
+    """Point the kit at a scratch data folder for the whole run (before mfakit is imported anywhere).
+
+    A developer's own ``data/private/`` (their inventory, their findings) must neither change a test's result nor
+    be written by one. Every test process, and every command and notebook kernel they start, inherits this.
+    """
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix="mfakit-tests-data-"))
+    for part in ("example", "policies"):
+        if (ROOT / "data" / part).is_dir():
+            shutil.copytree(ROOT / "data" / part, scratch / part)
+    (scratch / "private").mkdir()
+    os.environ["MFAKIT_DATA_DIR"] = str(scratch)
+    os.environ.pop("MFAKIT_INVENTORY", None)
+    import atexit
+
+    atexit.register(shutil.rmtree, scratch, True)
+    return scratch
+
+
+SCRATCH_DATA = _isolate_user_data()
 SHARED = ROOT.parent / "shared"
 SHARED_FIXTURES = SHARED / "fixtures"
 EXAMPLE_INVENTORY = ROOT / "data" / "example" / "inventory.yaml"
