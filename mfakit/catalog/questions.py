@@ -77,7 +77,8 @@ def questions_for(row: "PlanRow", catalog: "Catalog | None" = None) -> list[Ques
     if row.state not in ("unknown", "hybrid"):
         return []
     if row.service_id is None:
-        if row.state == "unknown" and "matches several" not in row.reason:
+        # Ambiguous names and e-mail-only labels are fixed in the inventory (which service is it?), not asked.
+        if row.state == "unknown" and "matches several" not in row.reason and "not a service" not in row.reason:
             return [key_support_question(row.service, row.service, add_first=True)]
         return []
     if catalog is None:

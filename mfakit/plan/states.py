@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +54,9 @@ class PlanRow:
         d["lockout_risk"] = self.lockout.level
         d["lockout_reasons"] = "; ".join(self.lockout.rules)
         return d
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _fmt_factors(account: Account) -> str:
@@ -118,7 +123,13 @@ def decide(account: Account, match: Match, risk: LockoutRisk | None = None) -> t
     if service is None:
         if match.how == "ambiguous":
             why = f"'{account.service}' matches several catalog services ({', '.join(match.candidates)})"
-            step = "Set 'service' to one catalog id in the inventory."
+            step = (f"Say which one it is: set 'service: {match.candidates[0]}' (or "
+                    f"{' or '.join(match.candidates[1:])}) for account '{account.id}' in the inventory.")
+        elif _EMAIL.fullmatch(account.service or ""):
+            # An e-mail address never selects a service (a code with no issuer carries only the account).
+            why = f"the code names an account ({account.service}), not a service"
+            step = (f"Set 'service:' for account '{account.id}' in the inventory to the site this code signs "
+                    "in to (its catalog id or name).")
         else:
             why = f"'{account.service}' is not in the catalog"
             if match.how == "tenant":
