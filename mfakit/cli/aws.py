@@ -12,7 +12,9 @@ aws_policy.register(app)
 aws_walkthrough.register(app)
 
 
-@app.command("serve")
+@app.command("serve", epilog=__import__("mfakit.cli.output", fromlist=["examples"]).examples(
+    "mfakit aws serve", "mfakit aws serve --port 4566",
+    "aws --endpoint-url http://127.0.0.1:4566 iam list-users"))
 def serve(
     port: int = typer.Option(0, "--port", help="TCP port (default: a free one; the JSON line says which)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),

@@ -11,6 +11,7 @@ from typing import Any, List, Optional
 
 import typer
 
+from mfakit.cli.output import examples
 from mfakit.errors import PolicyError
 
 
@@ -55,7 +56,9 @@ def parse_context(pairs: list[str]) -> dict[str, Any]:
 def register(app: typer.Typer) -> None:
     """Add ``policy``, ``lint`` and ``eval`` to the ``mfakit aws`` app."""
 
-    @app.command("policy")
+    @app.command("policy", epilog=examples("mfakit aws policy", "mfakit aws policy --variant seed",
+                                           "mfakit aws policy --user alice --allow-password-change -o alice.json",
+                                           "mfakit aws policy --write-all"))
     def policy_cmd(
         variant: str = typer.Option("aws", "--variant", help="aws (AWS's example) or seed (the seed's variant)."),
         user: Optional[str] = typer.Option(None, "--user", help="User name to hard-code, or '${aws:username}'."),
@@ -89,7 +92,9 @@ def register(app: typer.Typer) -> None:
         else:
             typer.echo(text, nl=False)
 
-    @app.command("lint")
+    @app.command("lint", epilog=examples(
+        "mfakit aws lint data/policies/forced-mfa-self-manage.json",
+        "mfakit aws lint data/policies/forced-mfa-self-manage.json managed:IAMReadOnlyAccess --format json"))
     def lint_cmd(
         files: List[str] = typer.Argument(..., help="Policy files (JSON) or managed:NAME, linted as one set."),
         fmt: str = typer.Option("text", "--format", help="text or json."),
@@ -116,7 +121,11 @@ def register(app: typer.Typer) -> None:
         if any(f.severity == "error" for f in findings):
             raise typer.Exit(1)
 
-    @app.command("eval")
+    @app.command("eval", epilog=examples(
+        "mfakit aws eval -p data/policies/forced-mfa-self-manage.json -p managed:AmazonVPCFullAccess "
+        "-a ec2:DescribeVpcs -c aws:MultiFactorAuthPresent=false",
+        "mfakit aws eval -p data/policies/forced-mfa-self-manage.json -a iam:ListMFADevices "
+        "-r 'arn:aws:iam::123456789012:mfa/alice' --format json"))
     def eval_cmd(
         policy: List[str] = typer.Option(..., "--policy", "-p", help="Policy file or managed:NAME (repeat)."),
         action: str = typer.Option(..., "--action", "-a", help="e.g. ec2:DescribeVpcs"),

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from mfakit.aws.live import aws_errors
-from mfakit.cli.output import emit_json, err, out
+from mfakit.cli.output import emit_json, err, examples, out
 from mfakit.errors import AwsError, MfakitError
 
 _POLICY_HELP = "Forced-MFA policy: 'seed' (the seed's variant, default) or 'aws' (AWS's example: shows the deadlock)."
@@ -277,6 +277,10 @@ def _print_audit(report: Any) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add ``demo``, ``cleanup`` and ``audit`` to the ``mfakit aws`` app."""
-    app.command("demo")(demo)
-    app.command("cleanup")(cleanup_cmd)
-    app.command("audit")(audit)
+    app.command("demo", epilog=examples("mfakit aws demo", "mfakit aws demo --policy aws --format json",
+                                        "mfakit aws demo --cli --dry-run",
+                                        "mfakit aws demo --live --profile admin"))(demo)
+    app.command("cleanup", epilog=examples("mfakit aws cleanup", "mfakit aws cleanup --format json",
+                                           "mfakit aws cleanup --live --profile admin"))(cleanup_cmd)
+    app.command("audit", epilog=examples("mfakit aws audit", "mfakit aws audit --format csv --output audit.csv",
+                                         "mfakit aws audit --live --profile admin --format html --output audit.html"))(audit)

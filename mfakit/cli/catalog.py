@@ -13,6 +13,7 @@ from typing import Any, Optional
 import typer
 
 from mfakit import safe
+from mfakit.cli.output import examples
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -74,7 +75,8 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-@app.command("show")
+@app.command("show", epilog=examples("mfakit catalog show github", "mfakit catalog show amazon.co.jp",
+                                     "mfakit catalog show x --format json", "mfakit catalog show github --curated-only"))
 def show(
     service: str = typer.Argument(..., help="Service id, name, alias or domain (e.g. github, ＧｉｔＨｕｂ, amazon.co.jp)."),
     domain: Optional[str] = typer.Option(None, "--domain", help="Match by this domain first."),
@@ -123,7 +125,8 @@ def show(
         con.print(f"notes: {t(svc.notes)}")
 
 
-@app.command("list")
+@app.command("list", epilog=examples("mfakit catalog list", "mfakit catalog list --format json",
+                                     "mfakit catalog list --all"))
 def list_services(
     all_services: bool = typer.Option(False, "--all", help="Include services known only from imported catalogs."),
     fmt: str = FORMAT,
@@ -152,7 +155,9 @@ def list_services(
     out().print(f"{len(rows)} service(s)")
 
 
-@app.command("match")
+@app.command("match", epilog=examples('mfakit catalog match "GitHub Enterprise"',
+                                      "mfakit catalog match Amazon --account taro@example.co.jp",
+                                      "mfakit catalog match office.com --format json"))
 def match(
     name: str = typer.Argument(..., help="A service name as an account shows it."),
     account: Optional[str] = typer.Option(None, "--account", help="The account (e-mail or URL give hints)."),
@@ -164,7 +169,8 @@ def match(
     from mfakit.cli.output import emit_json, out
 
     fmt = _check_format(fmt)
-    m = load_catalog().match(name, domain=domain, account=account)
+    catalog = load_catalog()
+    m = catalog.match(name, domain=domain, account=account)
     data = {"query": name, "service": m.service.id if m.service else None, "how": m.how,
             "certain": m.certain, "candidates": list(m.candidates)}
     if fmt == "json":
@@ -178,10 +184,11 @@ def match(
     elif m.how == "tenant":
         out().print(f"{t(repr(name))}: a sign-in tenant of a shared provider, not the provider; no service matches")
     else:
-        out().print(f"{t(repr(name))}: no service in the catalog matches")
+        out().print(f"{t(repr(name))}: no service in the catalog matches{t(catalog.suggest(name))}")
 
 
-@app.command("refresh")
+@app.command("refresh", epilog=examples("mfakit catalog refresh 2fa-directory-v4-all.json --as-of 2026-08-05",
+                                        "mfakit catalog refresh 2fa-directory-v4-all.json passkeys-directory-all.json"))
 def refresh(
     files: list[Path] = typer.Argument(..., help="2fa.directory API v3/v4 all.json and/or passkeys-directory API v1 all.json."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date of the files' data (YYYY-MM-DD); default: each file's modification date."),
@@ -252,7 +259,9 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-@app.command("set")
+@app.command("set", epilog=examples('mfakit catalog set x key_only=no --source "tried it: X still asks for the app code"',
+                                    "mfakit catalog set github passkey_login=yes --as-of 2026-11-01",
+                                    'mfakit catalog set github notes="asks for TOTP or SMS as a backup"'))
 def set_cmd(
     service: str = typer.Argument(..., help="Service id, name or domain (see 'mfakit catalog list')."),
     facts: list[str] = typer.Argument(..., help="FACT=VALUE...: a capability (totp, sms, email, push, security_key, "
@@ -275,7 +284,8 @@ def set_cmd(
                 f"{safe.terminal(', '.join(facts))} in {safe.terminal(_shown(path))}")
 
 
-@app.command("unset")
+@app.command("unset", epilog=examples('mfakit catalog set x key_only=no notes="still asks for the app code"',
+                                      "mfakit catalog unset x key_only", "mfakit catalog unset x notes"))
 def unset_cmd(
     service: str = typer.Argument(..., help="Service id, name or domain."),
     facts: list[str] = typer.Argument(..., help="Fact names to forget (the catalogs' facts show again)."),
@@ -290,7 +300,9 @@ def unset_cmd(
                 f"{safe.terminal(_shown(path))}")
 
 
-@app.command("add")
+@app.command("add", epilog=examples('mfakit catalog add "Example Corp VPN" --domain vpn.example.com --alias "Work VPN"',
+                                    'mfakit catalog add "Home NAS" --domain nas.example.org',
+                                    "mfakit catalog set example-corp-vpn key_support=security_key key_only=no"))
 def add_cmd(
     name: str = typer.Argument(..., help="The service's name, e.g. 'Example Corp VPN'."),
     domains: list[str] = typer.Option([], "--domain", help="A domain of the service (repeatable)."),

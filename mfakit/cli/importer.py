@@ -76,7 +76,7 @@ def import_cmd(
                                                  "Authenticator, WinAuth, KeePass (see docs/import.md)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, or json (pure JSON on stdout)."),
-    inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventory file to merge into."),
+    inventory: Optional[Path] = typer.Option(None, "--inventory", "-i", help="Inventory file to merge into."),
     password_stdin: bool = typer.Option(False, "--password-stdin",
                                         help="Read the password of encrypted exports from the first line of stdin."),
     app: Optional[str] = typer.Option(None, "--app", help="Name of the app the codes are in (default: from the "
@@ -85,7 +85,7 @@ def import_cmd(
                                                         "entry with a warning and import the others)."),
 ) -> None:
     """Import accounts from authenticator exports (metadata only: no secret is kept), merging into the inventory."""
-    from mfakit.cli.output import banner, emit_json, err, out
+    from mfakit.cli.output import banner, err, out
     from mfakit.config import describe_inventory
     from mfakit.importers import apply_merge, plan_merge, read_exports
     from mfakit.inventory import load_inventory, new_inventory, save_inventory
@@ -100,33 +100,52 @@ def import_cmd(
         result = read_exports([locate_export(f) for f in files], password_provider=provider, strict=strict)
     finally:
         wipe()
-    inv = new_inventory(path) if is_new else load_inventory(path)
-    plan = plan_merge(inv, result.records, catalog=_load_catalog(), app=app)
+    catalog = _load_catalog()  # before the lock: the lock is held only for the read-merge-save cycle
+    from contextlib import nullcontext
+
+    from mfakit.fileio import file_lock
+
+    saved = None
+    # The whole read-merge-save holds the inventory's lock (re-entrant: save_inventory takes it again), so
+    # concurrent imports and records all land; nothing is printed while it is held.
+    with (nullcontext() if dry_run else file_lock(path)):
+        is_new = not path.exists()  # checked again under the lock: another run may have created it meanwhile
+        inv = new_inventory(path) if is_new else load_inventory(path)
+        plan = plan_merge(inv, result.records, catalog=catalog, app=app)
+        counts = plan.counts()
+        if not dry_run and (counts["added"] or counts["updated"]):
+            apply_merge(inv, plan)
+            saved = save_inventory(inv, path)
+    _report(plan, result, json_mode)
+    say = err() if json_mode else out()
+    if dry_run:
+        say.print("dry run: nothing written", markup=False)
+    elif saved is not None:
+        say.print(f"saved {saved}", markup=False, highlight=False)
+    else:
+        say.print("nothing to change", markup=False)
+
+
+def _report(plan: object, result: object, json_mode: bool) -> None:
+    """The warnings, the planned merge (a table, or JSON on stdout) and the one-line summary."""
+    from mfakit.cli.output import emit_json, err, out
     from mfakit.safe import plain
 
-    for w in result.warnings:
+    for w in result.warnings:  # type: ignore[attr-defined]
         err().print(f"warning: {plain(w)}", markup=False, highlight=False, soft_wrap=True)
-    counts = plan.counts()
+    counts = plan.counts()  # type: ignore[attr-defined]
     if json_mode:
-        emit_json(plan.to_list())
+        emit_json(plan.to_list())  # type: ignore[attr-defined]
     else:
-        _print_table(plan, result.format)
-    summary = (f"{len(result.records)} account(s) read ({result.format or 'nothing'}): "
+        _print_table(plan, result.format)  # type: ignore[attr-defined]
+    summary = (f"{len(result.records)} account(s) read ({result.format or 'nothing'}): "  # type: ignore[attr-defined]
                f"{counts['added']} to add, {counts['updated']} to update, {counts['skipped']} skipped; "
                f"{counts['unmatched']} not in the catalog")
     (err() if json_mode else out()).print(summary, markup=False, highlight=False, soft_wrap=True)
-    if plan.unmatched and not json_mode:
-        names = ", ".join(sorted({i.record.issuer or i.record.account or "?" for i in plan.unmatched}))
+    if plan.unmatched and not json_mode:  # type: ignore[attr-defined]
+        names = ", ".join(sorted({i.record.issuer or i.record.account or "?"
+                                  for i in plan.unmatched}))  # type: ignore[attr-defined]
         out().print(f"not in the catalog: {plain(names)}", markup=False, highlight=False)
-    if dry_run:
-        (err() if json_mode else out()).print("dry run: nothing written", markup=False)
-        return
-    if counts["added"] or counts["updated"]:
-        apply_merge(inv, plan)
-        saved = save_inventory(inv, path)
-        (err() if json_mode else out()).print(f"saved {saved}", markup=False, highlight=False)
-    else:
-        (err() if json_mode else out()).print("nothing to change", markup=False)
 
 
 def _print_table(plan: object, fmt: str) -> None:
@@ -149,4 +168,11 @@ def _print_table(plan: object, fmt: str) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the top-level ``import`` command."""
-    app.command("import", help="Import accounts from authenticator exports (metadata only).")(import_cmd)
+    from mfakit.cli.output import examples
+
+    app.command("import", help="Import accounts from authenticator exports (metadata only).",
+                epilog=examples("mfakit import --dry-run codes.txt", "mfakit import codes.txt",
+                                'mfakit import codes.txt --app "Google Authenticator" --strict',
+                                "mfakit import --dry-run --format json codes.txt",
+                                "mfakit import --password-stdin aegis-export.json < password.txt",
+                                "mfakit import codes.txt -i data/private/work.yaml"))(import_cmd)

@@ -27,4 +27,7 @@ def init(
 
 def register(app: typer.Typer) -> None:
     """Add the top-level ``init`` command."""
-    app.command("init")(init)
+    from mfakit.cli.output import examples
+
+    app.command("init", epilog=examples("mfakit init", "mfakit init --from-example",
+                                        "mfakit init -i data/private/work.yaml"))(init)

@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from mfakit.cli.output import banner, emit_json, err, out
+from mfakit.cli.output import banner, emit_json, err, examples, out
+from mfakit.inventory.model import FACTOR_TYPES
 
 INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory YAML (default: $MFAKIT_INVENTORY, "
                              "data/private/inventory.yaml, else the example).")
@@ -44,8 +45,10 @@ def _json_rows(rows) -> list[dict]:
 
 def record(
     account: str = typer.Argument(..., help="Account id, label or service (e.g. github)."),
-    add: list[str] = typer.Option([], "--add", "-a", help='Factor to add, type[:where], e.g. security_key:"Titan 1".'),
-    remove: list[str] = typer.Option([], "--remove", "-r", help="Factor to remove, type[:where], e.g. totp."),
+    add: list[str] = typer.Option([], "--add", "-a", help='Factor to add, TYPE[:WHERE], e.g. security_key:"Titan 1" '
+                                  f"(TYPE: {', '.join(FACTOR_TYPES)}); repeatable."),
+    remove: list[str] = typer.Option([], "--remove", "-r", help="Factor to remove, TYPE[:WHERE], e.g. totp; "
+                                     "repeatable."),
     when: Optional[str] = typer.Option(None, "--date", help="Date of the change (YYYY-MM-DD, default today)."),
     force: bool = typer.Option(False, "--force", help="Record a removal even when the service requires that "
                                                        "factor or it is the account's last second factor."),
@@ -97,9 +100,25 @@ def record(
     out().print(f"{name} is now [{_STATE_STYLE[row.state]}]{row.state}[/]: {terminal(row.next_step)}")
 
 
+#: ``record --help``: the factor types a spec may name, then examples (each run by tests/cli/test_cli_help_examples.py).
+_FACTOR_MEANING = {"security_key": "a FIDO2 key as second factor (WHERE: the key's name)",
+                   "passkey": "a passkey sign-in (WHERE: the key or password manager)",
+                   "totp": "6-digit codes from an authenticator app (WHERE: the app)",
+                   "push": "approve a prompt in the service's app", "sms": "codes by text message",
+                   "email": "codes or links by e-mail", "recovery_codes": "one-time backup codes"}
+RECORD_EPILOG = (
+    "\b\nFactor types (--add/--remove TYPE[:WHERE]):\n"
+    + "\n".join(f"  {t:<15} {_FACTOR_MEANING.get(t, '')}".rstrip() for t in FACTOR_TYPES) + "\n\n"
+    + examples('mfakit record github --add security_key:"Titan 1"',
+               "mfakit record github --add passkey --date 2026-11-20",
+               'mfakit record x --add security_key:"Titan 1" --format json',
+               "mfakit record github --remove totp --force",
+               'mfakit record aws --add security_key:"Titan 2" -i data/private/inventory.yaml'))
+
+
 def register(app: typer.Typer) -> None:
     """Add status, plan, export and record to the root command."""
     from mfakit.cli import report_cmds
 
     report_cmds.register(app)
-    app.command("record")(record)
+    app.command("record", epilog=RECORD_EPILOG)(record)

@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import typer
 
-from mfakit.cli.output import emit_json, err, out
+from mfakit.cli.output import emit_json, err, examples, out
 from mfakit.safe import plain, terminal
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -151,7 +151,7 @@ def obtain_pin(dev: Any, pin_stdin: bool, demo_pin: bool, accept_low: bool) -> s
     return pin
 
 
-@app.command("list")
+@app.command("list", epilog=examples("mfakit key list", "mfakit key list --format json", "mfakit key list --hardware"))
 def list_cmd(hardware: bool = HARDWARE, fmt: str = FORMAT) -> None:
     """List keys: the software key, or with --hardware every connected real key (no-key vs no-permission told apart)."""
     json_mode = _fmt(fmt)
@@ -200,7 +200,8 @@ def list_cmd(hardware: bool = HARDWARE, fmt: str = FORMAT) -> None:
         raise typer.Exit(1)
 
 
-@app.command("info")
+@app.command("info", epilog=examples("mfakit key info", "mfakit key info --format json", "mfakit key info --hardware",
+                                     "mfakit key info --device /dev/hidraw3"))
 def info_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, software: bool = SOFTWARE,
              state: Optional[Path] = STATE, mds: Optional[Path] = MDS_BLOB, mds_root: Optional[Path] = MDS_ROOT,
              fmt: str = FORMAT) -> None:
@@ -237,7 +238,10 @@ def _passkeys(dev: Any, pin_stdin: bool, demo_pin: bool, accept_low: bool) -> An
     return report
 
 
-@app.command("passkeys")
+@app.command("passkeys", epilog=examples("mfakit key passkeys --demo-pin",
+                                         "mfakit key passkeys --state data/private/softkey.json --demo-pin",
+                                         "mfakit key passkeys --hardware",
+                                         "mfakit key passkeys --hardware --pin-stdin --format json < pin.txt"))
 def passkeys_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, software: bool = SOFTWARE,
                  state: Optional[Path] = STATE, pin_stdin: bool = PIN_STDIN, demo_pin: bool = DEMO_PIN,
                  accept_low_retries: bool = LOW_OK, fmt: str = FORMAT) -> None:
@@ -256,7 +260,8 @@ def passkeys_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, soft
         out().print(f"[dim]{terminal(n)}[/dim]")
 
 
-@app.command("demo")
+@app.command("demo", epilog=examples("mfakit key demo", "mfakit key demo --state data/private/softkey.json",
+                                     "mfakit key demo --format json", "mfakit key demo --hardware"))
 def demo_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, software: bool = SOFTWARE,
              state: Optional[Path] = STATE, pin_stdin: bool = PIN_STDIN, accept_low_retries: bool = LOW_OK,
              fmt: str = FORMAT) -> None:
@@ -344,7 +349,10 @@ def _print_demo(result: Any) -> None:
         out().print(f"[dim]{terminal(n)}[/dim]")
 
 
-@app.command("reconcile")
+@app.command("reconcile", epilog=examples("mfakit key reconcile --demo-pin",
+                                          'mfakit key reconcile --demo-pin --key-name "Titan 1" --format json',
+                                          'mfakit key reconcile --hardware --key-name "Titan 1"',
+                                          'mfakit key reconcile --hardware --key-name "Titan 1" --record'))
 def reconcile_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, software: bool = SOFTWARE,
                   state: Optional[Path] = STATE, pin_stdin: bool = PIN_STDIN, demo_pin: bool = DEMO_PIN,
                   accept_low_retries: bool = LOW_OK,

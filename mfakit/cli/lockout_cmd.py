@@ -7,16 +7,10 @@ from typing import Optional
 
 import typer
 
-from mfakit.cli.output import banner, emit_json, out
+from mfakit.cli.output import banner, emit_json, examples, out
 
-EXAMPLES = """
-
-\b
-Examples:
-  mfakit lockout
-  mfakit lockout --format json
-  mfakit lockout --inventory data/private/inventory.yaml
-"""
+EXAMPLES = examples("mfakit lockout", "mfakit lockout --format json",
+                    "mfakit lockout --inventory data/example/inventory.yaml")
 
 
 def lockout(
@@ -59,9 +53,6 @@ def lockout(
     out().print(safe.terminal(second_key_line(losses)))
 
 
-lockout.__doc__ = (lockout.__doc__ or "") + EXAMPLES
-
-
 def register(app: typer.Typer) -> None:
     """Add ``lockout`` to the root command."""
-    app.command("lockout")(lockout)
+    app.command("lockout", epilog=EXAMPLES)(lockout)

@@ -20,7 +20,10 @@ def parse_factor_spec(spec: str) -> Factor:
     ftype, _, where = spec.partition(":")
     ftype = ftype.strip().lower().replace("-", "_")
     if ftype not in FACTOR_TYPES:
-        raise ValueError(f"'{ftype}' is not a factor type (use one of {', '.join(FACTOR_TYPES)})")
+        from mfakit.cli.output import did_you_mean
+
+        raise ValueError(f"'{ftype}' is not a factor type{did_you_mean(ftype, FACTOR_TYPES)} "
+                         f"(use one of {', '.join(FACTOR_TYPES)})")
     return Factor(type=ftype, where=where.strip().strip('"').strip() or None)
 
 
@@ -67,13 +70,35 @@ def _parse_specs(inv: Inventory, ref: str, add: list[str | Factor], remove: list
                  where: Path | None) -> tuple[Account, list[Factor], list[Factor]]:
     try:
         account = inv.find(ref)
+    except KeyError as exc:
+        raise InventoryError(_no_account(inv, ref, str(exc.args[0] if exc.args else exc)), where) from None
+    try:
         adds = [a if isinstance(a, Factor) else parse_factor_spec(a) for a in add]
         removes = [r if isinstance(r, Factor) else parse_factor_spec(r) for r in remove]
-    except (KeyError, ValueError) as exc:
-        raise InventoryError(str(exc).strip("'\""), where) from None
+    except ValueError as exc:
+        raise InventoryError(str(exc), where) from None
     if not adds and not removes:
         raise InventoryError("nothing to record: give --add and/or --remove", where)
     return account, adds, removes
+
+
+def _no_account(inv: Inventory, ref: str, message: str) -> str:
+    """``no account 'githb' (did you mean 'github'?)``: the closest id, label or service; else a few ids."""
+    from mfakit.cli.output import did_you_mean
+
+    if not message.startswith("no account"):
+        return message  # ambiguous: the message already names the ids to choose from
+    names: dict[str, str] = {}  # ids first, then labels and services: one spelling per name, the id's
+    for attr in ("id", "label", "service"):
+        for a in inv.accounts:
+            value = getattr(a, attr) or ""
+            names.setdefault(value.casefold(), value)
+    hint = did_you_mean(ref.strip(), [n for n in names.values() if n])
+    if hint:
+        return f"no account '{ref}'{hint}"
+    ids = [a.id for a in inv.accounts]
+    shown = ", ".join(ids[:12]) + (f", … ({len(ids) - 12} more)" if len(ids) > 12 else "")
+    return f"no account '{ref}' (ids: {shown or 'none, the inventory is empty'})"
 
 
 def _refresh(inv: Inventory, target: Path) -> None:
