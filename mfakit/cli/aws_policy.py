@@ -18,10 +18,17 @@ from mfakit.errors import PolicyError
 def load_policy_arg(arg: str) -> tuple[str, Any]:
     """``FILE`` or ``managed:NAME`` → (name, document); the file's JSON is parsed by the evaluator's compiler."""
     if arg.startswith("managed:"):
-        from mfakit.aws.managed import managed_policy
+        from mfakit.aws.managed import managed_policy, managed_policy_names
+        from mfakit.cli.output import did_you_mean
 
         name = arg.split(":", 1)[1]
-        return name, managed_policy(name)
+        try:
+            return name, managed_policy(name)
+        except PolicyError as exc:
+            hint = "" if "did you mean" in str(exc) else did_you_mean(name, managed_policy_names())
+            if not hint:
+                raise
+            raise PolicyError(f"unknown AWS managed policy {name!r}{hint}", f"managed:{name}") from None
     path = Path(arg)
     try:
         text = path.read_text(encoding="utf-8")
@@ -77,6 +84,11 @@ def register(app: typer.Typer) -> None:
             for path in policygen.write_all():
                 err().print(f"wrote {path}")
             return
+        if variant not in ("aws", "seed"):
+            from mfakit.cli.output import did_you_mean
+
+            raise PolicyError(f"unknown variant {variant!r}{did_you_mean(variant, ('aws', 'seed'))} "
+                              "(choose aws or seed)")
         doc = policygen.forced_mfa_policy(variant=variant, user=user, allow_password_change=allow_password_change,
                                           allow_users_page=allow_users_page)
         if allow_password_change:

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from mfakit.aws.live import aws_errors
-from mfakit.cli.output import emit_json, err, examples, out
+from mfakit.cli.output import did_you_mean, emit_json, err, examples, out
 from mfakit.errors import AwsError, MfakitError
 
 _POLICY_HELP = "Forced-MFA policy: 'seed' (the seed's variant, default) or 'aws' (AWS's example: shows the deadlock)."
@@ -80,9 +80,9 @@ def demo(
 ) -> None:
     """Run the seed's walkthrough: forced-MFA policy, user, deny before MFA, MFA device, allow after MFA."""
     if policy not in ("seed", "aws"):
-        raise MfakitError(f"--policy must be seed or aws, not {policy!r}")
+        raise MfakitError(f"--policy must be seed or aws, not {policy!r}{did_you_mean(policy, ('seed', 'aws'))}")
     if fmt not in ("table", "json"):
-        raise MfakitError(f"--format must be table or json, not {fmt!r}")
+        raise MfakitError(f"--format must be table or json, not {fmt!r}{did_you_mean(fmt, ('table', 'json'))}")
     if cli:
         if live:
             raise AwsError("--cli runs against a local endpoint; to replay in your account, run the commands "
@@ -223,7 +223,7 @@ def audit(
     from mfakit.aws.audit import FORMATS, audit_account, render, write
 
     if fmt not in FORMATS:
-        raise MfakitError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise MfakitError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}{did_you_mean(fmt, FORMATS)}")
     if live:
         if not profile:
             raise AwsError("--live needs --profile NAME")

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from mfakit import safe
-from mfakit.cli.output import examples
+from mfakit.cli.output import did_you_mean, examples
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -23,7 +23,8 @@ FORMAT = typer.Option("table", "--format", "-f", help="table or json (pure JSON 
 def _check_format(fmt: str) -> str:
     fmt = (fmt or "").lower()
     if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"--format must be table or json, not '{fmt}'")
+        raise typer.BadParameter(f"--format must be table or json, not '{fmt}'"
+                                f"{did_you_mean(fmt, ('table', 'json'))}")
     return fmt
 
 

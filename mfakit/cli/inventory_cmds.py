@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from mfakit.cli.output import banner, emit_json, err, examples, out
+from mfakit.cli.output import banner, did_you_mean, emit_json, err, examples, out
 from mfakit.inventory.model import FACTOR_TYPES
 
 INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory YAML (default: $MFAKIT_INVENTORY, "
@@ -30,7 +30,8 @@ def _load(inventory: Optional[Path]):  # -> tuple[Inventory, list[PlanRow], str]
 def _check_format(fmt: str) -> str:
     fmt = fmt.lower()
     if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"--format must be table or json, not '{fmt}'")
+        raise typer.BadParameter(f"--format must be table or json, not '{fmt}'"
+                                f"{did_you_mean(fmt, ('table', 'json'))}")
     return fmt
 
 

@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import typer
 
-from mfakit.cli.output import emit_json, err, examples, out
+from mfakit.cli.output import did_you_mean, emit_json, err, examples, out
 from mfakit.safe import plain, terminal
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -40,7 +40,8 @@ MDS_ROOT = typer.Option(None, "--mds-root", help="The MDS trust root certificate
 def _fmt(fmt: str) -> bool:
     fmt = fmt.lower()
     if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"--format must be table or json, not '{fmt}'")
+        raise typer.BadParameter(f"--format must be table or json, not '{fmt}'"
+                                f"{did_you_mean(fmt, ('table', 'json'))}")
     return fmt == "json"
 
 
@@ -374,8 +375,14 @@ def reconcile_cmd(device: Optional[str] = DEVICE, hardware: bool = HARDWARE, sof
     path = resolve_inventory(inventory)
     inv = load_inventory(path)
     name = key_name or infer_key_name(inv)
+    known = sorted({f.where for a in inv.accounts for f in a.factors
+                    if f.type in ("passkey", "security_key") and f.where})
     if not name:
-        raise InventoryError("the inventory names several keys (or none): say which with --key-name", path)
+        raise InventoryError("the inventory names several keys (or none): say which with --key-name"
+                             + (f" ({', '.join(known)})" if known else ""), path)
+    if known and name.casefold() not in {k.casefold() for k in known}:  # a new key is fine; a typo is told
+        err().print(f"note: no account names the key '{plain(name)}' yet{did_you_mean(name, known)}",
+                    markup=False, highlight=False, soft_wrap=True)
     with _Key(device, hardware, software, state) as dev:
         report = _passkeys(dev, pin_stdin, demo_pin, accept_low_retries)
     rec = reconcile(report.passkeys, inv, name, catalog_matcher())

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from mfakit.cli.output import banner, emit_json, examples, out
+from mfakit.cli.output import banner, did_you_mean, emit_json, examples, out
 
 EXAMPLES = examples("mfakit lockout", "mfakit lockout --format json",
                     "mfakit lockout --inventory data/example/inventory.yaml")
@@ -28,7 +28,8 @@ def lockout(
 
     fmt = fmt.lower()
     if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"--format must be table or json, not '{fmt}'")
+        raise typer.BadParameter(f"--format must be table or json, not '{fmt}'"
+                                f"{did_you_mean(fmt, ('table', 'json'))}")
     path = resolve_inventory(inventory)
     inv = load_inventory(path)
     losses = device_losses(inv.accounts)

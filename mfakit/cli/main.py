@@ -116,7 +116,7 @@ def run(argv: Optional[list[str]] = None) -> None:
             raise
         _fail(exc.one_line(), 2)
     except click_exc.UsageError as exc:
-        _fail(exc.format_message(), 2)
+        _fail(exc.format_message() + _command_hint(exc), 2)
     except click_exc.ClickException as exc:
         _fail(exc.format_message(), exc.exit_code or 2)
     except _EXIT as exc:
@@ -149,6 +149,28 @@ def run(argv: Optional[list[str]] = None) -> None:
     if rv == 130:  # typer turns Ctrl-C into Exit(130), returned as the result outside standalone mode
         print("mfakit: aborted", file=sys.stderr)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _command_hint(exc: BaseException) -> str:
+    """For ``No such command 'recrod'``: the closest command of that group, or where a sub-command of that name
+    lives (``mfakit unset`` → ``'mfakit catalog unset'``); else ``""``."""
+    import re
+
+    from mfakit.cli.output import did_you_mean
+
+    m = re.fullmatch(r"No such command '(.+)'\.", str(getattr(exc, "message", "")))
+    group = getattr(getattr(exc, "ctx", None), "command", None)
+    commands = getattr(group, "commands", None)
+    if not m or not commands:
+        return ""
+    word = m.group(1)
+    hint = did_you_mean(word, commands)  # click suggests close names itself; this is for the rest
+    if hint:
+        return hint
+    path = getattr(getattr(exc, "ctx", None), "command_path", "mfakit")
+    elsewhere = [f"{path} {name} {word}" for name, sub in commands.items()
+                 if word in (getattr(sub, "commands", None) or {})]
+    return f" Did you mean {' or '.join(repr(e) for e in elsewhere)}?" if elsewhere else ""  # as click words it
 
 
 def _fail(message: str, code: int) -> None:
