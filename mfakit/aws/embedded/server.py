@@ -56,6 +56,27 @@ def _check_free(host: str, port: int) -> None:
         probe.bind((host, port))
 
 
+def _presigned_aware(dispatcher: type) -> type:
+    """moto's dispatcher, routing a presigned URL by its ``X-Amz-Credential`` scope.
+
+    moto reads the service from the ``Authorization`` header; a presigned URL has none, so an IAM, EC2 or STS
+    URL fell through to S3 (an IAM ListUsers URL answered with a bucket list). AWS takes the service from the
+    credential scope (AWS General Reference, "Authenticating requests: using query parameters")."""
+    from urllib.parse import parse_qsl
+
+    class PresignedAware(dispatcher):  # type: ignore[misc, valid-type]
+        def infer_service_region_host(self, environ: dict[str, Any], path: str) -> str | None:
+            if not environ.get("HTTP_AUTHORIZATION"):
+                query = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
+                scope = query.get("X-Amz-Credential", "").split("/")
+                if len(scope) == 5 and scope[3] and scope[3] != "s3":
+                    environ = dict(environ, HTTP_AUTHORIZATION="AWS4-HMAC-SHA256 Credential="
+                                   + "/".join(scope) + ", SignedHeaders=host, Signature=-")
+            return super().infer_service_region_host(environ, path)
+
+    return PresignedAware
+
+
 def _server_class() -> Any:
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
@@ -69,7 +90,7 @@ def _server_class() -> Any:
 
         def start(self) -> None:
             _check_free(self._ip_address, self._port)
-            app = _guard(DomainDispatcherApplication(create_backend_app))
+            app = _guard(_presigned_aware(DomainDispatcherApplication)(create_backend_app))
             self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
             self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
             self._thread.start()
