@@ -142,8 +142,9 @@ def aws_errors(where: str) -> Iterator[None]:
     except ClientError as exc:
         err = exc.response.get("Error", {})
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "")
-        raise AwsError(f"{where}: AWS answered HTTP {status} {err.get('Code', '')}: "
-                       f"{err.get('Message', '') or exc}") from None
+        code = str(err.get("Code", ""))
+        code = "" if code == str(status) else f" {code}"  # an empty body: botocore's code is the status itself
+        raise AwsError(f"{where}: AWS answered HTTP {status}{code}: {err.get('Message', '') or exc}") from None
     except BotoCoreError as exc:
         raise AwsError(f"{where}: {exc}") from None
 
