@@ -282,5 +282,6 @@ def register(app: typer.Typer) -> None:
                                         "mfakit aws demo --live --profile admin"))(demo)
     app.command("cleanup", epilog=examples("mfakit aws cleanup", "mfakit aws cleanup --format json",
                                            "mfakit aws cleanup --live --profile admin"))(cleanup_cmd)
-    app.command("audit", epilog=examples("mfakit aws audit", "mfakit aws audit --format csv --output audit.csv",
-                                         "mfakit aws audit --live --profile admin --format html --output audit.html"))(audit)
+    app.command("audit", epilog=examples(
+        "mfakit aws audit", "mfakit aws audit --format csv --output audit.csv",
+        "mfakit aws audit --live --profile admin --format html --output audit.html"))(audit)

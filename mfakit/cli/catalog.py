@@ -77,7 +77,8 @@ def _value_text(value: Any) -> str:
 
 
 @app.command("show", epilog=examples("mfakit catalog show github", "mfakit catalog show amazon.co.jp",
-                                     "mfakit catalog show x --format json", "mfakit catalog show github --curated-only"))
+                                     "mfakit catalog show x --format json",
+                                     "mfakit catalog show github --curated-only"))
 def show(
     service: str = typer.Argument(..., help="Service id, name, alias or domain (e.g. github, ＧｉｔＨｕｂ, amazon.co.jp)."),
     domain: Optional[str] = typer.Option(None, "--domain", help="Match by this domain first."),
@@ -260,7 +261,8 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-@app.command("set", epilog=examples('mfakit catalog set x key_only=no --source "tried it: X still asks for the app code"',
+@app.command("set", epilog=examples('mfakit catalog set x key_only=no --source "tried it: X still asks for the '
+                                    'app code"',
                                     "mfakit catalog set github passkey_login=yes --as-of 2026-11-01",
                                     'mfakit catalog set github notes="asks for TOTP or SMS as a backup"'))
 def set_cmd(

@@ -26,7 +26,8 @@ def test_record_suggests_the_account_id(example_copy: Path, capsys) -> None:
     assert example_copy.read_bytes() == before
 
 
-@pytest.mark.parametrize("typo,meant", [("gthub", "github"), ("Amazon.co.j", "Amazon.co.jp"), ("instagrm", "instagram")])
+@pytest.mark.parametrize("typo,meant", [("gthub", "github"), ("Amazon.co.j", "Amazon.co.jp"),
+                                        ("instagrm", "instagram")])
 def test_record_suggests_ids_labels_and_services(example_copy: Path, capsys, typo: str, meant: str) -> None:
     line = one_error(*run_cli(["record", typo, "--add", "totp", "-i", str(example_copy)], capsys)[::2])
     assert f"(did you mean '{meant}'?)" in line, line
