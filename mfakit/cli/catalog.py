@@ -189,8 +189,8 @@ def match(
         out().print(f"{t(repr(name))}: no service in the catalog matches{t(catalog.suggest(name))}")
 
 
-@app.command("refresh", epilog=examples("mfakit catalog refresh 2fa-directory-v4-all.json --as-of 2026-08-05",
-                                        "mfakit catalog refresh 2fa-directory-v4-all.json passkeys-directory-all.json"))
+@app.command("refresh", epilog=examples("mfakit catalog refresh 2fa-directory-all.json --as-of 2026-08-05",
+                                        "mfakit catalog refresh 2fa-directory-all.json passkeys-directory-all.json"))
 def refresh(
     files: list[Path] = typer.Argument(..., help="2fa.directory API v3/v4 all.json and/or passkeys-directory API v1 all.json."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date of the files' data (YYYY-MM-DD); default: each file's modification date."),
