@@ -101,7 +101,8 @@ def _group_v4(entries: dict[str, tuple[str, dict[str, Any]]]) -> list[list[str]]
 
     Keys with identical entries belong together when the entry carries a documentation or recovery URL (the
     same help page means the same service) or when they share a brand label (``raisin.com``/``raisin.nl``).
-    Entries without 2FA (``{}``) and bare method lists are too common to prove anything beyond the label.
+    Entries without 2FA (``{}``) and bare method lists are too common to prove anything beyond the label, and an
+    empty entry proves nothing for a subdomain host: it stays alone.
     """
     import json
 
@@ -116,6 +117,9 @@ def _group_v4(entries: dict[str, tuple[str, dict[str, Any]]]) -> list[list[str]]
             continue
         by_label: dict[str, list[str]] = {}
         for k in keys:
+            if not entry and registrable(k) != k:  # an empty entry's subdomain (network.mobile.rakuten.co.jp:
+                groups.append([k])                 # Rakuten Mobile, Japan) is no proof of rakuten.com's service
+                continue
             by_label.setdefault(domain_label(k), []).append(k)
         groups.extend(by_label.values())
     return groups
