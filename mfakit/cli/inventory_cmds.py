@@ -8,13 +8,20 @@ from typing import Optional
 import typer
 
 from mfakit.cli.output import banner, did_you_mean, emit_json, err, examples, out
-from mfakit.inventory.model import FACTOR_TYPES
 
 INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory YAML (default: $MFAKIT_INVENTORY, "
                              "data/private/inventory.yaml, else the example).")
 FORMAT_TABLE = typer.Option("table", "--format", "-f", help="table or json")
 _STATE_STYLE = {"done": "green", "ready": "cyan", "hybrid": "yellow", "blocked": "red", "unknown": "dim"}
 _RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "", "none": "dim"}
+#: The factor types (mfakit.inventory.model.FACTOR_TYPES, in its order; a test keeps them equal — written out here
+#: so that every command's start does not import the inventory package) and what each means, for ``record --help``.
+_FACTOR_MEANING = {"security_key": "a FIDO2 key as second factor (WHERE: the key's name)",
+                   "passkey": "a passkey sign-in (WHERE: the key or password manager)",
+                   "totp": "6-digit codes from an authenticator app (WHERE: the app)",
+                   "push": "approve a prompt in the service's app", "sms": "codes by text message",
+                   "email": "codes or links by e-mail", "recovery_codes": "one-time backup codes"}
+FACTOR_TYPES = tuple(_FACTOR_MEANING)
 
 
 def _load(inventory: Optional[Path]):  # -> tuple[Inventory, list[PlanRow], str]
@@ -102,11 +109,6 @@ def record(
 
 
 #: ``record --help``: the factor types a spec may name, then examples (each run by tests/cli/test_cli_help_examples.py).
-_FACTOR_MEANING = {"security_key": "a FIDO2 key as second factor (WHERE: the key's name)",
-                   "passkey": "a passkey sign-in (WHERE: the key or password manager)",
-                   "totp": "6-digit codes from an authenticator app (WHERE: the app)",
-                   "push": "approve a prompt in the service's app", "sms": "codes by text message",
-                   "email": "codes or links by e-mail", "recovery_codes": "one-time backup codes"}
 RECORD_EPILOG = (
     "\b\nFactor types (--add/--remove TYPE[:WHERE]):\n"
     + "\n".join(f"  {t:<15} {_FACTOR_MEANING.get(t, '')}".rstrip() for t in FACTOR_TYPES) + "\n\n"

@@ -45,6 +45,22 @@ def test_record_suggests_the_factor_type_without_a_stray_quote(example_copy: Pat
     assert f"use one of {', '.join(FACTOR_TYPES)}" in line
 
 
+def test_record_help_types_are_the_inventory_types() -> None:
+    """The help lists its own copy (no inventory import at start-up): it must be the model's, in its order."""
+    from mfakit.cli import inventory_cmds
+
+    assert inventory_cmds.FACTOR_TYPES == FACTOR_TYPES
+
+
+def test_the_command_line_starts_without_the_inventory_package() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, mfakit.cli.main; print('mfakit.inventory' in sys.modules)"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.stdout.strip() == "False", res.stderr
+
+
 def test_record_help_lists_factor_types_and_examples(capsys) -> None:
     code, out, err = run_cli(["record", "--help"], capsys)
     assert code == 0, err
