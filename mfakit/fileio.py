@@ -12,6 +12,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -35,6 +36,34 @@ def real_target(path: str | os.PathLike[str]) -> Path:
         return Path(os.path.realpath(p)) if p.is_symlink() else p
     except OSError:
         return p
+
+
+class NotRegularFile(OSError):
+    """A device, pipe or socket where a file was expected: reading ``/dev/zero`` never ends, a FIFO blocks."""
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of a regular file (symlinks followed), at most ``limit + 1`` of them (the caller's size check
+    then refuses a larger file). Anything else is refused before a byte is read: ``NotRegularFile`` (an
+    ``OSError`` whose ``strerror`` says so), ``IsADirectoryError`` for a folder. The open does not block on a FIFO.
+    """
+    fd = os.open(os.fspath(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file (a device, pipe or socket)", os.fspath(path))
+        chunks, left = [], limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _os_problem(exc: OSError) -> str:

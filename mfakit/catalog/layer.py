@@ -17,6 +17,7 @@ from mfakit.catalog import passkeys_directory, twofa_directory
 from mfakit.catalog.model import Fact, Service
 from mfakit.catalog.textguard import precheck_text
 from mfakit.errors import CatalogError
+from mfakit.fileio import NotRegularFile, read_regular
 
 LAYER_VERSION = 1
 LAYER_NAME = "imported.json"
@@ -74,7 +75,9 @@ def read_catalog_file(path: Path, as_of: str | None = None) -> tuple[str, list[S
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise CatalogError(f"file is too large ({size} bytes)", path)
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFile as exc:
+        raise CatalogError(str(exc.strerror), path) from None
     except FileNotFoundError:
         raise CatalogError("file not found", path) from None
     except IsADirectoryError:

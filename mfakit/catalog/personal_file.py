@@ -17,6 +17,7 @@ from mfakit.catalog.normalize import host_of
 from mfakit.catalog.personal_facts import FILE_NAME, ORIGIN, check_date, did_you_mean, parse_value, today
 from mfakit.catalog.textguard import precheck_text
 from mfakit.errors import CatalogError
+from mfakit.fileio import NotRegularFile, read_regular
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 _SERVICE_KEYS = {"id", "name", "domains", "aliases", "realm", "category", "supports", "key_only",
@@ -206,7 +207,9 @@ def read_personal(path: Path | str | None = None) -> list[Service]:
     if size > 1024 * 1024:
         raise CatalogError(f"the personal catalog is too large ({size} bytes; the limit is 1 MiB)", p)
     try:
-        raw = p.read_bytes()
+        raw = read_regular(p, 1024 * 1024)
+    except NotRegularFile as exc:
+        raise CatalogError(f"the personal catalog is {exc.strerror}", p) from None
     except OSError as exc:
         raise CatalogError(f"cannot read the personal catalog ({exc.strerror or exc})", p) from None
     doc = _parse(_decode(raw, p), p)

@@ -13,6 +13,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from mfakit.errors import MfakitError
+from mfakit.fileio import NotRegularFile, read_regular
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 64
@@ -72,7 +73,12 @@ def read_yaml(path: Path, error: Callable[..., MfakitError]) -> Any:
 def read_bytes(path: Path, error: Callable[..., MfakitError]) -> bytes:
     """The file's bytes; a missing file, a folder or an unreadable file → ``error`` (one line)."""
     try:
-        return Path(path).read_bytes()
+        raw = read_regular(path, MAX_BYTES)
+        if len(raw) > MAX_BYTES:  # only MAX_BYTES + 1 were read: name the file's real size
+            raise error(f"file is too large ({Path(path).stat().st_size} bytes; the limit is {MAX_BYTES})", path)
+        return raw
+    except NotRegularFile as exc:
+        raise error(str(exc.strerror), path) from None
     except FileNotFoundError:
         raise error("file not found", path) from None
     except IsADirectoryError:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mfakit.errors import KeyDeviceError
-from mfakit.fileio import atomic_write, file_lock
+from mfakit.fileio import NotRegularFile, atomic_write, file_lock, read_regular
 from mfakit.keys.softkey.authenticator import SoftKey
 from mfakit.keys.softkey.credentials import CredentialStore
 from mfakit.keys.softkey.pin import PinState
@@ -98,7 +98,9 @@ def parse_state(raw: bytes, path: Path | None = None) -> SoftKey:
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path, MAX_STATE_BYTES)
+    except NotRegularFile as exc:
+        raise KeyDeviceError(f"{exc.strerror}, not a software-key state file", path) from None
     except FileNotFoundError:
         return None
     except IsADirectoryError:
