@@ -172,7 +172,7 @@ class Catalog:
         raise CatalogError(f"no service in the catalog matches {query!r}{self.suggest(text)}")
 
     def suggest(self, text: str) -> str:
-        """`` (did you mean a or b?)`` from close ids and names, or ''."""
+        """`` (did you mean 'a' or 'b'?)`` from close ids and names, or '' (quoted as :mod:`mfakit.suggest` does)."""
         import difflib
 
         key = normalize_name(text)
@@ -182,7 +182,9 @@ class Catalog:
                 names.setdefault(normalize_name(label), svc.id)
         close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.75) if key else []
         ids = list(dict.fromkeys(names[c] for c in close))
-        return f" (did you mean {' or '.join(ids)}?)" if ids else ""
+        from mfakit.safe import plain
+
+        return f" (did you mean {' or '.join(repr(plain(i)) for i in ids)}?)" if ids else ""
 
 
 def load_catalog(include_imported: bool = True, catalog_dir: Path | None = None,

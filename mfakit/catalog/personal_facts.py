@@ -1,6 +1,6 @@
 """The personal layer's vocabulary: fact names, their values, dates — parsed from what a user types.
 
-``fact_name("secruity_key")`` fails with "did you mean security_key?"; ``expand_facts({"key_support": "none"})``
+``fact_name("secruity_key")`` fails with "did you mean 'security_key'?"; ``expand_facts({"key_support": "none"})``
 gives the three key capabilities False. Shared by the reader (:mod:`personal_file`) and the writer
 (:mod:`personal`).
 """
@@ -8,12 +8,12 @@ gives the three key capabilities False. Shared by the reader (:mod:`personal_fil
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from typing import Any, Iterable
 
 from mfakit.catalog.model import CAPABILITIES
 from mfakit.errors import CatalogError
+from mfakit.suggest import did_you_mean
 
 FILE_NAME = "catalog.yaml"
 ORIGIN = "personal"
@@ -36,11 +36,6 @@ def today() -> str:
 
 
 # --- names and values ------------------------------------------------------------------------------------
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
-    return f" (did you mean {' or '.join(close)}?)" if close else ""
-
 
 def fact_name(name: str) -> str:
     """``totp`` / ``supports.totp`` / ``key-only`` → the canonical fact key; unknown → CatalogError."""

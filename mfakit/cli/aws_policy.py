@@ -19,7 +19,7 @@ def load_policy_arg(arg: str) -> tuple[str, Any]:
     """``FILE`` or ``managed:NAME`` → (name, document); the file's JSON is parsed by the evaluator's compiler."""
     if arg.startswith("managed:"):
         from mfakit.aws.managed import managed_policy, managed_policy_names
-        from mfakit.cli.output import did_you_mean
+        from mfakit.suggest import did_you_mean
 
         name = arg.split(":", 1)[1]
         try:
@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
                 err().print(f"wrote {path}")
             return
         if variant not in ("aws", "seed"):
-            from mfakit.cli.output import did_you_mean
+            from mfakit.suggest import did_you_mean
 
             raise PolicyError(f"unknown variant {variant!r}{did_you_mean(variant, ('aws', 'seed'))} "
                               "(choose aws or seed)")

@@ -156,7 +156,7 @@ def _command_hint(exc: BaseException) -> str:
     lives (``mfakit unset`` → ``'mfakit catalog unset'``); else ``""``."""
     import re
 
-    from mfakit.cli.output import did_you_mean
+    from mfakit.suggest import did_you_mean
 
     m = re.fullmatch(r"No such command '(.+)'\.", str(getattr(exc, "message", "")))
     group = getattr(getattr(exc, "ctx", None), "command", None)

@@ -32,7 +32,7 @@ EXPORT_EPILOG = examples("mfakit export -o status.xlsx", "mfakit export -o plan.
 
 
 def _check_format(fmt: str) -> str:
-    from mfakit.cli.output import did_you_mean
+    from mfakit.suggest import did_you_mean
 
     value = fmt.lower()
     if value not in ("table", "json"):

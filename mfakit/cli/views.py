@@ -26,7 +26,7 @@ def _split_values(values: Iterable[str] | None) -> list[str]:
 
 def check_states(values: Iterable[str] | None) -> set[str]:
     """The states asked for with ``--state``; an unknown one is an error with a suggestion."""
-    from mfakit.cli.output import did_you_mean
+    from mfakit.suggest import did_you_mean
     from mfakit.plan import STATES
 
     wanted = set()
@@ -40,7 +40,7 @@ def check_states(values: Iterable[str] | None) -> set[str]:
 
 def check_groups(values: Iterable[str] | None, groups: Sequence[str]) -> set[str]:
     """The groups asked for with ``--group`` (case-insensitive), as the inventory spells them."""
-    from mfakit.cli.output import did_you_mean
+    from mfakit.suggest import did_you_mean
 
     by_fold = {g.casefold(): g for g in groups}
     wanted = set()

@@ -28,7 +28,7 @@ def normalize_format(fmt: str) -> str:
     name = fmt.lower().lstrip(".")
     name = _ALIASES.get(name, name)
     if name not in FORMATS:
-        from mfakit.cli.output import did_you_mean
+        from mfakit.suggest import did_you_mean
         raise MfakitError(f"unknown export format '{fmt}'{did_you_mean(name, FORMATS)} "
                           f"(use one of {', '.join(FORMATS)})")
     return name

@@ -20,7 +20,7 @@ def parse_factor_spec(spec: str) -> Factor:
     ftype, _, where = spec.partition(":")
     ftype = ftype.strip().lower().replace("-", "_")
     if ftype not in FACTOR_TYPES:
-        from mfakit.cli.output import did_you_mean
+        from mfakit.suggest import did_you_mean
 
         raise ValueError(f"'{ftype}' is not a factor type{did_you_mean(ftype, FACTOR_TYPES)} "
                          f"(use one of {', '.join(FACTOR_TYPES)})")
@@ -84,7 +84,7 @@ def _parse_specs(inv: Inventory, ref: str, add: list[str | Factor], remove: list
 
 def _no_account(inv: Inventory, ref: str, message: str) -> str:
     """``no account 'githb' (did you mean 'github'?)``: the closest id, label or service; else a few ids."""
-    from mfakit.cli.output import did_you_mean
+    from mfakit.suggest import did_you_mean
 
     if not message.startswith("no account"):
         return message  # ambiguous: the message already names the ids to choose from

@@ -82,8 +82,8 @@ def test_add_service_then_facts_settle_the_unknown(_personal_catalog: Path) -> N
 
 
 @pytest.mark.parametrize("service,facts,message", [
-    ("Githbu", {"totp": "yes"}, "did you mean github"),
-    ("github", {"secruity_key": "yes"}, "did you mean security_key"),
+    ("Githbu", {"totp": "yes"}, "did you mean 'github'"),
+    ("github", {"secruity_key": "yes"}, "did you mean 'security_key'"),
     ("github", {"security_key": "maybe"}, "yes or no"),
     ("github", {"key_only": "sometimes"}, "yes, no or unknown"),
     ("github", {"key_support": "some"}, "must be none, security_key, passkey, both"),
@@ -161,8 +161,8 @@ def test_cli_set_unset_add_and_show(capsys: pytest.CaptureFixture[str], _persona
 
 
 @pytest.mark.parametrize("argv,needle", [
-    (["catalog", "set", "githbu", "totp=yes"], "did you mean github"),
-    (["catalog", "set", "github", "secruity_key=yes"], "did you mean security_key"),
+    (["catalog", "set", "githbu", "totp=yes"], "did you mean 'github'"),
+    (["catalog", "set", "github", "secruity_key=yes"], "did you mean 'security_key'"),
     (["catalog", "set", "github", "security_key=maybe"], "yes or no"),
     (["catalog", "set", "github", "totp"], "FACT=VALUE"),
     (["catalog", "set", "github", "totp=yes", "--as-of", "2026-13-01"], "date"),

@@ -74,12 +74,12 @@ def test_record_help_lists_factor_types_and_examples(capsys) -> None:
                                   ["catalog", "unset", "githb", "key_only"]])
 def test_catalog_commands_suggest_the_service(argv: list[str], capsys) -> None:
     line = one_error(*run_cli(argv, capsys)[::2])
-    assert "githb" in line and "did you mean github?" in line, line
+    assert "githb" in line and "did you mean 'github'?" in line, line
 
 
 def test_catalog_match_suggests_the_service(capsys) -> None:
     code, out, err = run_cli(["catalog", "match", "githb"], capsys)
-    assert code == 0 and "no service in the catalog matches (did you mean github?)" in out, out + err
+    assert code == 0 and "no service in the catalog matches (did you mean 'github'?)" in out, out + err
 
 
 @pytest.mark.parametrize("argv,hint", [
