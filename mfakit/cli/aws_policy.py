@@ -29,9 +29,12 @@ def load_policy_arg(arg: str) -> tuple[str, Any]:
             if not hint:
                 raise
             raise PolicyError(f"unknown AWS managed policy {name!r}{hint}", f"managed:{name}") from None
+    from mfakit.aws.evaluator.compile import MAX_POLICY_CHARS
+    from mfakit.fileio import read_regular
+
     path = Path(arg)
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # a device, pipe or socket is refused before a byte is read; a huge file is read only to the cap
+        text = read_regular(path, 4 * MAX_POLICY_CHARS).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"cannot read the policy file: {getattr(exc, 'strerror', None) or exc}", path) from None
     return str(path), text

@@ -41,7 +41,11 @@ def _fifo(tmp_path: Path) -> str:
     (["key", "demo", "--state", "/dev/zero"], {}),
     (["status", "--inventory", str(ROOT / "data" / "example" / "inventory.yaml")],
      {"MFAKIT_PERSONAL_CATALOG": "/dev/zero"}),
-], ids=["inventory-device", "inventory-fifo", "catalog-refresh-device", "key-state-device", "personal-catalog-device"])
+    (["aws", "lint", "/dev/zero"], {}),
+    (["aws", "lint", "FIFO"], {}),
+    (["aws", "eval", "--policy", "/dev/zero", "--action", "ec2:DescribeVpcs"], {}),
+], ids=["inventory-device", "inventory-fifo", "catalog-refresh-device", "key-state-device", "personal-catalog-device",
+        "policy-lint-device", "policy-lint-fifo", "policy-eval-device"])
 def test_special_file_is_one_line_exit_2(args: list[str], env: dict[str, str], tmp_path: Path) -> None:
     args = [_fifo(tmp_path) if a == "FIFO" else a for a in args]
     res = _run(args, tmp_path, **env)
