@@ -107,16 +107,34 @@ def show(
         con.print(f"aliases: {t(', '.join(svc.aliases))}")
     con.print(f"key-only: [bold]{t(svc.key_only_value)}[/bold]   key or passkey usable: "
               f"{_value_text(svc.key_support) if svc.key_support is not None else 'unknown'}")
+    from mfakit.cli.views import links_allowed, source_lines
+    from mfakit.plan.sources import Footnotes
+
+    notes = Footnotes()  # each source listed once under the table, not repeated on every row
+
+    def cited(fact: dict) -> str:
+        if not fact.get("source"):
+            return "-"
+        nums = notes.add(f"{fact['source']} ({fact['origin']}, {fact['as_of']})" if fact.get("as_of")
+                         else fact["source"])
+        return " ".join(f"[{n}]" for n in nums) or "-"
+
     table = Table(show_lines=False, header_style="bold")
-    for col in ("fact", "value", "origin", "as of", "source"):
+    for col in ("fact", "value", "origin", "as of", "src"):
         table.add_column(col, overflow="fold")
     for key, fact in data["facts"].items():
         if fact is None:
             if key.startswith("supports.") or key in ("key_only", "backups_required"):
                 table.add_row(key, "unknown", "-", "-", "-")
             continue
-        table.add_row(t(key), t(_value_text(fact["value"])), t(fact["origin"]), t(fact["as_of"]), t(fact["source"]))
+        table.add_row(t(key), t(_value_text(fact["value"])), t(fact["origin"]), t(fact["as_of"]),
+                      safe.terminal(cited(fact)))
     con.print(table)
+    lines = source_lines(notes, full=True, links=links_allowed(con))
+    if lines:
+        con.print("[bold]Sources[/bold]")
+    for line in lines:
+        con.print(line, soft_wrap=True)  # a full URL is never broken (it stays copyable)
     if data["overridden"]:
         con.print("overridden by a higher layer (personal > curated > imported):")
         for key, facts in data["overridden"].items():
