@@ -7,6 +7,8 @@ anything is created). boto3/moto/pandas are imported inside the commands.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Optional
 
@@ -98,8 +100,9 @@ def demo(
         from mfakit.aws.embedded import embedded
 
         err().print("[dim]embedded AWS (moto + the kit's enforcement layer); nothing real is called[/dim]")
-        with embedded() as aws:
-            results = run_walkthrough(aws, variant=policy, clean=not keep, progress=progress)
+        # The table repeats every step, so progress is one transient status line on a terminal, nothing in a log.
+        with embedded() as aws, _transient_progress(fmt == "table") as show:
+            results = run_walkthrough(aws, variant=policy, clean=not keep, progress=show)
     else:
         results = _live_demo(policy, profile, region, yes, keep, progress)
     if fmt == "json":
@@ -147,6 +150,20 @@ def _cli_demo(fmt: str, dry_run: bool, variant: str = "seed") -> None:
         emit_json([r.to_dict() for r in results])
     if not results or not all(r.ok for r in results):
         raise MfakitError("some AWS CLI commands did not give the expected answer (see above)")
+
+
+
+@contextmanager
+def _transient_progress(enabled: bool) -> Iterator[Callable[[Any], None] | None]:
+    """One status line that each step overwrites (on a terminal only); it disappears when the table prints."""
+    con = err()
+    if not enabled or not con.is_terminal:
+        yield None
+        return
+    from mfakit import safe
+
+    with con.status("starting the walkthrough…") as status:
+        yield lambda r: status.update(f"step {r.step}: {safe.terminal(r.name)} → {safe.terminal(r.decision)}")
 
 
 def _live_demo(policy: str, profile: Optional[str], region: Optional[str], yes: bool, keep: bool,
