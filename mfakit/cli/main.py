@@ -59,12 +59,22 @@ def _register() -> None:
     inventory_cmds.register(app)
     __import__("mfakit.cli.lockout_cmd", fromlist=["register"]).register(app)  # mfakit lockout
     importer.register(app)
-    app.add_typer(catalog.app, name="catalog", help="Show the service catalog; refresh it from public catalogs.")
-    app.add_typer(keys.app, name="key", help="Inspect FIDO2 security keys; WebAuthn demo; reconcile passkeys.")
-    app.add_typer(aws.app, name="aws", help="Forced-MFA policies, IAM evaluation, the walkthrough and the audit.")
+    from mfakit.cli.output import examples
+
+    app.add_typer(catalog.app, name="catalog", help="Show the service catalog; refresh it from public catalogs.",
+                  epilog=examples("mfakit catalog show github", "mfakit catalog match 'Amazon.co.jp'",
+                                  "mfakit catalog set acme-vpn key_support=none --source 'tried it'",
+                                  "mfakit catalog COMMAND --help"))
+    app.add_typer(keys.app, name="key", help="Inspect FIDO2 security keys; WebAuthn demo; reconcile passkeys.",
+                  epilog=examples("mfakit key info", "mfakit key demo", "mfakit key info --hardware",
+                                  "mfakit key COMMAND --help"))
+    app.add_typer(aws.app, name="aws", help="Forced-MFA policies, IAM evaluation, the walkthrough and the audit.",
+                  epilog=examples("mfakit aws demo", "mfakit aws demo --cli --dry-run", "mfakit aws audit",
+                                  "mfakit aws serve", "mfakit aws COMMAND --help"))
 
 
 _register()
+_GROUPS = ("catalog", "key", "aws")  # command groups: alone, they show their help
 
 
 def _where(exc: BaseException) -> str:
@@ -105,7 +115,8 @@ def run(argv: Optional[list[str]] = None) -> None:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
         except (AttributeError, ValueError, OSError):
             pass
-    if not [a for a in args if a != "--debug"]:  # bare `mfakit`: the help, and success
+    words = [a for a in args if a != "--debug"]
+    if not words or (len(words) == 1 and words[0] in _GROUPS):  # bare `mfakit` / `mfakit aws`: help, and success
         args = [*args, "--help"]
     try:
         rv = app(args=args, prog_name="mfakit", standalone_mode=False)
