@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +58,10 @@ def detect_kind(data: Any, path: Path) -> str:
 
 
 def check_date(text: str, what: str = "--as-of") -> str:
-    if not re.match(r"^\d{4}-\d{2}-\d{2}$", text or ""):
-        raise CatalogError(f"{what} must be a date YYYY-MM-DD, not {text!r}")
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        raise CatalogError(f"{what} is not a real date: {text!r}") from None
-    return text
+    """A real ``YYYY-MM-DD`` date or a one-line CatalogError (one rule for every catalog layer)."""
+    from mfakit.catalog.personal_facts import check_date as _check
+
+    return _check(text or "", what)
 
 
 def read_catalog_file(path: Path, as_of: str | None = None) -> tuple[str, list[Service], str]:
