@@ -120,3 +120,28 @@ def test_imported_names_match_with_diacritics(shared_fixtures: Path) -> None:
     assert cat.match("Google Cloud Platform").service.id == "google"
     assert cat.match("amazon.de").service.id == "amazon-us"    # additional domain joined amazon.com
     assert cat.match("amazon.co.jp").service.id == "amazon-jp"  # ...but not the jp realm
+
+
+def test_imported_names_match_with_diacritics_own_file(tmp_path: Path) -> None:
+    """The same rules as above on a small API v3 file of the project's own (a fresh clone has no ../shared)."""
+    import json
+
+    from mfakit.catalog.curated import load_curated
+
+    v3 = tmp_path / "v3.json"
+    v3.write_text(json.dumps([
+        ["Aerolíneas Argentinas", {"domain": "aerolineas.com.ar", "tfa": ["totp"]}],
+        ["X (Twitter)", {"domain": "x.com", "additional-domains": ["twitter.com"], "tfa": ["totp", "u2f"]}],
+        ["Google Cloud Platform", {"domain": "cloud.google.com", "tfa": ["totp", "u2f"]}],
+        ["Amazon", {"domain": "amazon.com", "additional-domains": ["amazon.de"], "tfa": ["sms", "totp"]}],
+    ], ensure_ascii=False), encoding="utf-8")
+    _, services, _ = read_catalog_file(v3, "2026-08-05")
+    merged, _ = merge(load_curated(), services)
+    cat = Catalog(merged)
+    m = cat.match("Aerolineas Argentinas")
+    assert m.certain and m.service.name == "Aerolíneas Argentinas"
+    assert cat.match("ＡＥＲＯＬÍＮＥＡＳ ａｒｇｅｎｔｉｎａｓ").service is m.service
+    assert cat.match("X (Twitter)").service.id == "x"
+    assert cat.match("Google Cloud Platform").service.id == "google"
+    assert cat.match("amazon.de").service.id == "amazon-us"
+    assert cat.match("amazon.co.jp").service.id == "amazon-jp"
