@@ -10,14 +10,10 @@ from collections import Counter
 from datetime import datetime
 from typing import Any, Iterable
 
+from mfakit.plan.states import STATE_MEANING  # noqa: F401  (re-exported for the writers)
+
+#: The states in reading order (done first), for summaries; what each means is the plan's own definition.
 STATES: tuple[str, ...] = ("done", "ready", "hybrid", "blocked", "unknown")
-STATE_MEANING: dict[str, str] = {
-    "done": "on a key or passkey, no TOTP or SMS left",
-    "ready": "the service lets a key replace TOTP: not done yet",
-    "hybrid": "a key is possible or registered, but TOTP must stay",
-    "blocked": "the service takes no security key or passkey",
-    "unknown": "the catalog cannot tell",
-}
 #: Background colours of the states (light, readable in print and in grey): HTML and XLSX share them.
 STATE_FILL: dict[str, str] = {
     "done": "D8F3DC", "ready": "D6E9FF", "hybrid": "FFF1C2", "blocked": "FFD9D6", "unknown": "ECEEF0",

@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 
 #: The five states, in the order a plan lists them (most actionable first).
 STATES: tuple[str, ...] = ("ready", "hybrid", "blocked", "unknown", "done")
-STATE_MEANING: dict[str, str] = {
-    "done": "on a key or passkey, no TOTP/SMS left",
-    "ready": "the service lets the key replace TOTP: not done yet",
-    "hybrid": "key registered (or possible) but TOTP must stay",
+STATE_MEANING: dict[str, str] = {  # the one definition: exports and views print these
+    "done": "on a key or passkey, no TOTP or SMS left",
+    "ready": "the service lets a key replace TOTP: not done yet",
+    "hybrid": "a key is possible or registered, but TOTP must stay",
     "blocked": "the service takes no security key or passkey",
-    "unknown": "the catalog cannot tell (service not in it, or a fact it does not know)",
+    "unknown": "the catalog cannot tell",
 }
 
 
