@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable
+from typing import Any
 
 from mfakit.catalog.model import CAPABILITIES
 from mfakit.errors import CatalogError

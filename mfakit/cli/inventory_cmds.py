@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from mfakit.cli.output import banner, did_you_mean, emit_json, err, examples, out
+from mfakit.cli.output import banner, did_you_mean, emit_json, examples, out
 
 INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory YAML (default: $MFAKIT_INVENTORY, "
                              "data/private/inventory.yaml, else the example).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from mfakit.catalog import load_catalog
-from mfakit.inventory import Account, Change, Factor, Inventory, load_inventory
+from mfakit.inventory import Account, Change, Factor, load_inventory
 from mfakit.plan import build_plan
 from mfakit.plan.progress import (
     factors_on, figure_png, plot_states_by_group, plot_states_over_time, state_timeline,
