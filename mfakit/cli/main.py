@@ -74,7 +74,6 @@ def _register() -> None:
 
 
 _register()
-_GROUPS = ("catalog", "key", "aws")  # command groups: alone, they show their help
 
 
 def _where(exc: BaseException) -> str:
@@ -115,8 +114,7 @@ def run(argv: Optional[list[str]] = None) -> None:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
         except (AttributeError, ValueError, OSError):
             pass
-    words = [a for a in args if a != "--debug"]
-    if not words or (len(words) == 1 and words[0] in _GROUPS):  # bare `mfakit` / `mfakit aws`: help, and success
+    if not [a for a in args if a != "--debug"]:  # bare `mfakit`: the help, and success
         args = [*args, "--help"]
     try:
         rv = app(args=args, prog_name="mfakit", standalone_mode=False)
@@ -126,6 +124,9 @@ def run(argv: Optional[list[str]] = None) -> None:
         if debug:
             raise
         _fail(exc.one_line(), 2)
+    except click_exc.NoArgsIsHelpError as exc:  # a group alone (`mfakit aws`): its help, and success
+        print(exc.format_message())
+        sys.exit(0)
     except click_exc.UsageError as exc:
         _fail(exc.format_message() + _command_hint(exc), 2)
     except click_exc.ClickException as exc:
